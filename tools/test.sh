@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The one command that installs every build and test dependency, builds vmtp
+# in each CI configuration and runs every test suite (README "Test").
+# It ends with a line "N passed, N failed" and exits non-zero on any failure.
+#
+#   tools/test.sh            everything (what .ci/run runs)
+#   tools/test.sh JOB...     only these jobs: format gcc asan valgrind
+#                            cppcheck tidy fuzz docs
+#
+# Environment: VMTP_SKIP_APT=1 (no apt), VMTP_FUZZ_SECONDS (default 20),
+# VMTP_BUILD_DIR (default ./build-ci).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+out=${VMTP_BUILD_DIR:-$top/build-ci}
+mkdir -p "$out"
+jobs_all="format gcc asan valgrind cppcheck tidy fuzz docs"
+jobs=${*:-$jobs_all}
+passed=0
+failed=0
+skipped=0
+failures=()
+t0=$(date +%s)
+
+say() { printf '\n=== %s\n' "$*"; }
+
+# Add the per-test outcome of a meson test run to the totals.
+tally_meson() { # builddir label
+  local log=$1/meson-logs/testlog.json
+  [ -f "$log" ] || { failed=$((failed + 1)); failures+=("$2: no test log"); return; }
+  local counts
+  counts=$(python3 - "$log" "$2" <<'PY'
+import json, sys
+p = f = s = 0
+bad = []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["result"] in ("OK", "EXPECTEDFAIL"):
+        p += 1
+    elif r["result"] == "SKIP":
+        s += 1
+    else:
+        f += 1
+        bad.append(sys.argv[2] + ":" + r["name"])
+print(p, f, s, " ".join(bad))
+PY
+)
+  read -r p f s bad <<<"$counts"
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  [ -n "${bad:-}" ] && failures+=($bad)
+  if [ "$((p + f))" -eq 0 ]; then
+    failed=$((failed + 1)); failures+=("$2: ran no test")
+  fi
+}
+
+# A job that is a single check: counts as one test.
+check() { # label command...
+  local label=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$label"); fi
+}
+
+setup() { # builddir meson-args...
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >"$out/setup-$(basename "$dir").log" 2>&1 ||
+      { cat "$out/setup-$(basename "$dir").log"; return 1; }
+  fi
+  ninja -C "$dir" >"$out/ninja-$(basename "$dir").log" 2>&1 ||
+    { tail -n 60 "$out/ninja-$(basename "$dir").log"; return 1; }
+}
+
+run_meson_tests() { # builddir label meson-test-args...
+  local dir=$1 label=$2; shift 2
+  meson test -C "$dir" --print-errorlogs -v "$@" 2>&1 | tee "$out/test-$label.log" |
+    grep -E '^\[ *(PASSED|FAILED|  OK|RUN) |^Ok:|^Fail:|^Skipped:|^Timeout:|FAIL|ERROR' | grep -v '^\[ RUN' || true
+  tally_meson "$dir" "$label"
+}
+
+job_format() {
+  local files
+  files=$(git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null)
+  # shellcheck disable=SC2086
+  clang-format --dry-run --Werror $files
+}
+
+job_cppcheck() {
+  cppcheck --project="$out/gcc/compile_commands.json" --quiet \
+    --enable=warning,performance,portability --inline-suppr \
+    --suppress=missingIncludeSystem -i"$out" --error-exitcode=1 \
+    --file-filter="$top/src/*"
+}
+
+job_tidy() {
+  local files
+  files=$(git ls-files -co --exclude-standard 'src/*.c')
+  # shellcheck disable=SC2086
+  clang-tidy -p "$out/gcc" --quiet $files 2>&1 | grep -v '^[0-9]* warnings generated' 
+  return "${PIPESTATUS[0]}"
+}
+
+fuzz_one() { # binary corpus log
+  "$1" -max_total_time="${VMTP_FUZZ_SECONDS:-20}" -rss_limit_mb=1024 \
+    -print_final_stats=0 "$2" >"$3" 2>&1 && return 0
+  tail -n 40 "$3"
+  return 1
+}
+
+job_docs() {
+  local rc=0
+  for m in docs/*.[1-8]; do
+    [ -f "$m" ] || continue
+    mandoc -Tlint -Wwarning "$m" || rc=1
+  done
+  if [ -x tools/check-docs.sh ]; then tools/check-docs.sh "$out/gcc" || rc=1; fi
+  if [ -x tools/check-symbols.sh ]; then tools/check-symbols.sh "$out/gcc" || rc=1; fi
+  return $rc
+}
+
+say "dependencies"
+"$top/tools/install-deps.sh" || { echo "cannot install dependencies"; echo "0 passed, 1 failed"; exit 1; }
+
+for job in $jobs; do
+  say "job: $job ($(($(date +%s) - t0)) s so far)"
+  case $job in
+  format) check format job_format ;;
+  gcc)
+    if setup "$out/gcc" -Dwerror=true -Dtests=enabled; then
+      run_meson_tests "$out/gcc" gcc
+    else failed=$((failed + 1)); failures+=("gcc build"); fi ;;
+  asan)
+    if setup "$out/asan" -Dwerror=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false; then
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        run_meson_tests "$out/asan" asan
+    else failed=$((failed + 1)); failures+=("asan build"); fi ;;
+  valgrind)
+    if setup "$out/gcc" -Dwerror=true -Dtests=enabled; then
+      run_meson_tests "$out/gcc" valgrind --setup=valgrind --suite unit
+    else failed=$((failed + 1)); failures+=("valgrind build"); fi ;;
+  cppcheck)
+    [ -f "$out/gcc/compile_commands.json" ] || setup "$out/gcc" -Dwerror=true -Dtests=enabled
+    check cppcheck job_cppcheck ;;
+  tidy)
+    [ -f "$out/gcc/compile_commands.json" ] || setup "$out/gcc" -Dwerror=true -Dtests=enabled
+    check clang-tidy job_tidy ;;
+  fuzz)
+    if CC=clang setup "$out/fuzz" -Dfuzzing=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false; then
+      for f in "$out"/fuzz/tests/fuzz/fuzz_*; do
+        [ -x "$f" ] || continue
+        name=$(basename "$f"); name=${name#fuzz_}
+        corpus=$(mktemp -d)
+        cp -r "$top/tests/fuzz/corpus/$name/." "$corpus/" 2>/dev/null
+        check "fuzz $name" fuzz_one "$f" "$corpus" "$out/fuzz-$name.log"
+        rm -rf "$corpus"
+        echo "fuzz $name: done"
+      done
+    else failed=$((failed + 1)); failures+=("fuzz build"); fi ;;
+  docs) [ -f "$out/gcc/build.ninja" ] || setup "$out/gcc" -Dwerror=true -Dtests=enabled
+        check docs job_docs ;;
+  *) echo "unknown job '$job' (jobs: $jobs_all)"; exit 2 ;;
+  esac
+done
+
+say "summary ($(($(date +%s) - t0)) s)"
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
