@@ -3,6 +3,7 @@
 #define VX_ALLOC_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 /*
  * vx_malloc(), vx_calloc(), vx_realloc(), vx_reallocarray() and vx_strdup()
