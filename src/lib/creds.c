@@ -191,7 +191,12 @@ vmtp_os_creds_set(struct vmtp_os_creds *c,
         c->insecure = value != NULL && truthy(value);
         return VMTP_OK;
     case VAR_TENANT:
-        c->tenant_given = value != NULL;
+        if (value == NULL) {
+            /* "unset OS_TENANT_ID" must not drop OS_PROJECT_ID. */
+            c->tenant_given = false;
+            return VMTP_OK;
+        }
+        c->tenant_given = true;
         return set_string(c, v, value, err);
     case VAR_ENDPOINT:
         if (value == NULL) {

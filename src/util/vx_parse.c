@@ -400,8 +400,8 @@ take_secret(const char *rest,
             struct vx_access *a,
             const char **errstr)
 {
-    const char *pw = rest + 1;
-    size_t pwlen = strlen(pw);
+    const char *pw;
+    size_t pwlen;
 
     if (*rest == '\0') {
         return 0;
@@ -409,6 +409,8 @@ take_secret(const char *rest,
     if (*rest != ':') {
         return fail(errstr, "unexpected text after the host");
     }
+    pw = rest + 1;
+    pwlen = strlen(pw);
     a->has_password = true;
     if (with_ifname) {
         const char *last = strrchr(pw, ':');
