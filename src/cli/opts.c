@@ -367,6 +367,16 @@ attached_short(const char *a)
     return NULL;
 }
 
+static bool
+single_dash_long(const char *a)
+{
+    char dashed[64];
+    int n = snprintf(dashed, sizeof(dashed), "-%s", a);
+
+    return n > 0 && (size_t)n < sizeof(dashed) &&
+           find_exact(dashed, strcspn(dashed, "=")) != NULL;
+}
+
 /*
  * Read the option at argv[*i] (and its value) into t, advancing *i past
  * it. Returns 1, 0 at the end of argv, -1 on error (printed to errf
@@ -402,7 +412,8 @@ next_token(int argc, char *const *argv, int *i, struct token *t, FILE *errf)
         ++*i;
         return 1;
     }
-    t->opt = a[1] != '-' ? attached_short(a) : NULL;
+    /* "-config" is "--config" mistyped, not "-c onfig". */
+    t->opt = a[1] != '-' && !single_dash_long(a) ? attached_short(a) : NULL;
     if (t->opt != NULL) {
         set_spell(t, a, 2);
         t->value = a + 2;
