@@ -39,6 +39,14 @@ VMTP_API enum vmtp_status
 vmtp_config_set(struct vmtp_ctx *ctx, const char *key, const char *value);
 
 /*
+ * The value of one key in the YAML form of vmtp_config_dump_yaml():
+ * "10", "true", "null", "\"nuttcp\"", "[65536]", "[]", with passwords left
+ * out of access strings. Returns NULL for an unknown key (error set on
+ * ctx) or when out of memory. Free with free().
+ */
+VMTP_API char *vmtp_config_get(struct vmtp_ctx *ctx, const char *key);
+
+/*
  * Render the effective configuration as YAML that vmtp_config_load_yaml()
  * reads back to the same configuration. Secrets are never included.
  * Returns NULL when out of memory. Free with free().

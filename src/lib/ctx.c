@@ -22,6 +22,12 @@ vmtp_ctx_new(void)
     }
     ctx->log.max_level = VMTP_LOG_INFO;
     atomic_init(&ctx->cancelled, 0);
+    vmtp_os_creds_init(&ctx->creds);
+    if (vmtp_config_init(&ctx->cfg, &ctx->err) != VMTP_OK) {
+        /* Only out of memory: the embedded defaults are tested. */
+        free(ctx);
+        return NULL;
+    }
     return ctx;
 }
 
@@ -31,6 +37,8 @@ vmtp_ctx_free(struct vmtp_ctx *ctx)
     if (ctx == NULL) {
         return;
     }
+    vmtp_config_release(&ctx->cfg);
+    vmtp_os_creds_release(&ctx->creds);
     free(ctx);
 }
 

@@ -2,10 +2,13 @@
 #ifndef VMTP_LIB_INTERNAL_H
 #define VMTP_LIB_INTERNAL_H
 
+#include "config.h"
+
 #include <stdatomic.h>
 
 #include <vmtp/vmtp.h>
 
+#include "creds.h"
 #include "error.h"
 #include "log.h"
 
@@ -16,7 +19,9 @@
 struct vmtp_ctx {
     struct vmtp_logger log;
     struct vmtp_error err;
-    atomic_int cancelled; /* set by vmtp_ctx_cancel(), async-signal-safe */
+    atomic_int cancelled;   /* set by vmtp_ctx_cancel(), async-signal-safe */
+    struct vmtp_config cfg; /* effective configuration (config.c) */
+    struct vmtp_os_creds creds; /* OpenStack credentials (creds.c) */
 };
 
 /* Record an error on the context (see vmtp_error_set()). Returns code. */
