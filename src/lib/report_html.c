@@ -25,9 +25,9 @@
 #define HTML_LIMIT (256u * 1024u * 1024u)
 
 /* Chart geometry (px). */
-#define CHART_W   640
+#define CHART_W   720
 #define LABEL_W   230
-#define BAR_MAX_W 250
+#define BAR_MAX_W 240
 #define ROW_H     22
 #define TOP_H     30
 
@@ -336,7 +336,7 @@ static const char page_head[] =
         ".errors{color:#b00;font-size:13px}.error{color:#b00}\n"
         ".note{font-size:12px;color:#555}\n"
         "svg.vmtp-chart{display:block;margin:4px 0;font-size:12px;"
-        "max-width:100%;height:auto}\n"
+        "max-width:100%;height:auto;overflow:visible}\n"
         "svg .chart-title{font-weight:bold;font-size:13px}\n"
         "</style>\n</head>\n<body>\n"
         "<h1>OpenStack Data Plane Performance</h1>\n"
