@@ -69,8 +69,9 @@ VMTP_API enum vmtp_status vmtp_results_to_json(const struct vmtp_results *doc,
  * directory, fsync, then rename over `path`, so a reader never sees half
  * a document and an old file is kept if writing fails (VMTP_E_SYS).
  */
-VMTP_API enum vmtp_status vmtp_results_save_file(
-        const struct vmtp_results *doc, const char *path, struct vmtp_error *err);
+VMTP_API enum vmtp_status vmtp_results_save_file(const struct vmtp_results *doc,
+                                                 const char *path,
+                                                 struct vmtp_error *err);
 
 /*
  * Set a top-level string field by its JSON key: "date", "args",
@@ -78,9 +79,8 @@ VMTP_API enum vmtp_status vmtp_results_save_file(
  * "encapsulation", "distro", "openstack_version", "cpu_info". `value` is
  * copied; NULL removes the field. VMTP_E_INVAL for another key.
  */
-VMTP_API enum vmtp_status vmtp_results_set(struct vmtp_results *doc,
-                                           const char *key,
-                                           const char *value);
+VMTP_API enum vmtp_status
+vmtp_results_set(struct vmtp_results *doc, const char *key, const char *value);
 
 /*
  * Compute "run_id" from the current "args", "date" and "version" (in that
@@ -119,8 +119,9 @@ VMTP_API const char *vmtp_results_result_tool(const struct vmtp_results *doc,
                                               size_t res);
 
 /* Why this entry has no figures, or NULL when it has. */
-VMTP_API const char *vmtp_results_result_error(
-        const struct vmtp_results *doc, size_t flow, size_t res);
+VMTP_API const char *vmtp_results_result_error(const struct vmtp_results *doc,
+                                               size_t flow,
+                                               size_t res);
 
 /* True for a reverse (download) entry: "direction": "reverse". */
 VMTP_API bool vmtp_results_result_reverse(const struct vmtp_results *doc,
@@ -181,11 +182,11 @@ VMTP_API const char *vmtp_results_icmp_error(const struct vmtp_results *doc,
  * the Data format). On success *out is owned by the caller (free with
  * free()); it ends with a newline.
  */
-VMTP_API enum vmtp_status vmtp_results_report_table(
-        const struct vmtp_results *doc,
-        unsigned flags,
-        char **out,
-        struct vmtp_error *err);
+VMTP_API enum vmtp_status
+vmtp_results_report_table(const struct vmtp_results *doc,
+                          unsigned flags,
+                          char **out,
+                          struct vmtp_error *err);
 
 /*
  * The counts of that table (any pointer may be NULL). A run whose
@@ -209,13 +210,13 @@ VMTP_API void vmtp_results_report_counts(const struct vmtp_results *doc,
  * document is HTML-escaped. On success *out is owned by the caller (free
  * with free()).
  */
-VMTP_API enum vmtp_status vmtp_results_chart_html(
-        const struct vmtp_results *const *docs,
-        const char *const *labels,
-        size_t n,
-        unsigned protocols,
-        char **out,
-        struct vmtp_error *err);
+VMTP_API enum vmtp_status
+vmtp_results_chart_html(const struct vmtp_results *const *docs,
+                        const char *const *labels,
+                        size_t n,
+                        unsigned protocols,
+                        char **out,
+                        struct vmtp_error *err);
 
 #ifdef __cplusplus
 }

@@ -109,8 +109,8 @@ void
 vmtp_md5_hex(const void *data, size_t len, char hex[33])
 {
     static const char digits[] = "0123456789abcdef";
-    struct md5 m = {{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476}, 0, {0},
-                    0};
+    struct md5 m = {
+            {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476}, 0, {0}, 0};
     unsigned char pad[72] = {0x80};
     uint64_t bits;
     size_t npad;

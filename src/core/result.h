@@ -75,7 +75,7 @@ struct vmtp_flow {
     char *distro_id;
     char *distro_version;
     char *multicast_address;
-    char *error; /* flow-level failure, e.g. "error: VM cannot be spawned." */
+    char *error;   /* flow-level failure, e.g. "error: VM cannot be spawned." */
     json_t *extra; /* further flow keys written as they are; may be NULL */
     struct vmtp_result *results;
     size_t n_results;

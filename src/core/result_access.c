@@ -207,9 +207,7 @@ vmtp_results_result_rtt_ms(const struct vmtp_results *doc,
 }
 
 size_t
-vmtp_results_icmp_count(const struct vmtp_results *doc,
-                        size_t flow,
-                        size_t res)
+vmtp_results_icmp_count(const struct vmtp_results *doc, size_t flow, size_t res)
 {
     const struct vmtp_result *r = result_at(doc, flow, res);
 

@@ -13,9 +13,9 @@
 #include "error.h"
 #include "result.h"
 #include "vx_alloc.h"
+#include "vx_banned.h"
 #include "vx_buf.h"
 #include "vx_str.h"
-#include "vx_banned.h"
 
 /* ------------------------------------------------------------------ */
 /* Writer: jansson tree -> text in the results file's layout           */
@@ -190,7 +190,8 @@ jw_value(struct jw *w, const json_t *j, int depth)
             return;
         }
         /* json_object_foreach casts away const internally. */
-        json_object_foreach ((json_t *)(uintptr_t)j, key, v) {
+        json_object_foreach((json_t *)(uintptr_t)j, key, v)
+        {
             keys[i++] = key;
         }
         qsort(keys, n, sizeof(*keys), key_cmp);
@@ -630,7 +631,8 @@ rd_extra(struct rd *r,
     const char *key;
     json_t *v;
 
-    json_object_foreach ((json_t *)(uintptr_t)o, key, v) {
+    json_object_foreach((json_t *)(uintptr_t)o, key, v)
+    {
         size_t i;
 
         for (i = 0; known[i] != NULL; i++) {
@@ -697,8 +699,8 @@ rd_icmp(struct rd *r, const json_t *o, struct vmtp_result *res)
         const json_t *so = json_array_get(arr, i);
         struct vmtp_icmp_stat *s;
 
-        (void)snprintf(r->path + plen, sizeof(r->path) - plen,
-                       ".results[%zu]", i);
+        (void)snprintf(r->path + plen, sizeof(r->path) - plen, ".results[%zu]",
+                       i);
         if (!json_is_object(so)) {
             rd_fail(r, NULL, "expected an object");
             break;
@@ -718,13 +720,27 @@ rd_icmp(struct rd *r, const json_t *o, struct vmtp_result *res)
 static void
 rd_result(struct rd *r, const json_t *o, struct vmtp_flow *f)
 {
-    static const char *const known[] = {
-            "protocol",      "tool",         "error",      "direction",
-            "pkt_size",      "results",      "throughput_kbps",
-            "bandwidth_limit_kbps",          "loss_rate",  "retrans",
-            "rtt_ms",        "jitter",       "pkt_rate_pps",
-            "rtt_min_ms",    "rtt_avg_ms",   "rtt_max_ms", "rtt_stddev",
-            "tx_packets",    "rx_packets",   "packet_size", NULL};
+    static const char *const known[] = {"protocol",
+                                        "tool",
+                                        "error",
+                                        "direction",
+                                        "pkt_size",
+                                        "results",
+                                        "throughput_kbps",
+                                        "bandwidth_limit_kbps",
+                                        "loss_rate",
+                                        "retrans",
+                                        "rtt_ms",
+                                        "jitter",
+                                        "pkt_rate_pps",
+                                        "rtt_min_ms",
+                                        "rtt_avg_ms",
+                                        "rtt_max_ms",
+                                        "rtt_stddev",
+                                        "tx_packets",
+                                        "rx_packets",
+                                        "packet_size",
+                                        NULL};
     const json_t *pv = json_object_get(o, "protocol");
     const json_t *dir = json_object_get(o, "direction");
     enum vmtp_proto proto;
@@ -785,11 +801,17 @@ rd_flow_error(struct rd *r, struct vmtp_flow *f, const json_t *s)
 static void
 rd_flow(struct rd *r, const json_t *o, struct vmtp_flow *f)
 {
-    static const char *const known[] = {
-            "desc",      "ip_from",        "ip_to",
-            "az_from",   "az_to",          "distro_id",
-            "distro_version",              "multicast_address",
-            "error",     "results",        NULL};
+    static const char *const known[] = {"desc",
+                                        "ip_from",
+                                        "ip_to",
+                                        "az_from",
+                                        "az_to",
+                                        "distro_id",
+                                        "distro_version",
+                                        "multicast_address",
+                                        "error",
+                                        "results",
+                                        NULL};
     const json_t *arr = json_object_get(o, "results");
     size_t plen = strlen(r->path);
 
@@ -808,8 +830,7 @@ rd_flow(struct rd *r, const json_t *o, struct vmtp_flow *f)
     if (json_is_string(arr)) {
         rd_flow_error(r, f, arr);
     } else if (json_is_array(arr)) {
-        for (size_t i = 0; i < json_array_size(arr) && r->rc == VMTP_OK;
-             i++) {
+        for (size_t i = 0; i < json_array_size(arr) && r->rc == VMTP_OK; i++) {
             const json_t *item = json_array_get(arr, i);
 
             (void)snprintf(r->path + plen, sizeof(r->path) - plen,
@@ -838,12 +859,19 @@ vmtp_results_from_jansson(const json_t *root,
                           struct vmtp_results **out,
                           struct vmtp_error *err)
 {
-    static const char *const known[] = {
-            "flows",        "date",           "args",
-            "version",      "run_id",         "test_description",
-            "auth_url",     "l2agent_type",   "encapsulation",
-            "distro",       "openstack_version", "cpu_info",
-            NULL};
+    static const char *const known[] = {"flows",
+                                        "date",
+                                        "args",
+                                        "version",
+                                        "run_id",
+                                        "test_description",
+                                        "auth_url",
+                                        "l2agent_type",
+                                        "encapsulation",
+                                        "distro",
+                                        "openstack_version",
+                                        "cpu_info",
+                                        NULL};
     struct rd r = {err, VMTP_OK, ""};
     struct vmtp_results *doc = NULL;
     const json_t *flows;
@@ -1054,8 +1082,8 @@ vmtp_results_save_file(const struct vmtp_results *doc,
     rc = VMTP_OK;
     goto out;
 fail:
-    rc = vmtp_error_set_sys(err, VMTP_E_SYS, e, "cannot write '%s': %s",
-                            path, vx_strerror(e, ebuf, sizeof(ebuf)));
+    rc = vmtp_error_set_sys(err, VMTP_E_SYS, e, "cannot write '%s': %s", path,
+                            vx_strerror(e, ebuf, sizeof(ebuf)));
 out:
     if (fd >= 0) {
         (void)close(fd);
@@ -1091,8 +1119,7 @@ top_field(struct vmtp_results *doc, const char *key)
             {"cpu_info", &doc->cpu_info},
     };
 
-    for (size_t i = 0; key != NULL && i < sizeof(map) / sizeof(map[0]);
-         i++) {
+    for (size_t i = 0; key != NULL && i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i].key, key) == 0) {
             return map[i].field;
         }

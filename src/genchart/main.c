@@ -116,8 +116,7 @@ file_url(const char *path)
     if (vx_buf_adds(&b, "file://") != 0) {
         return NULL;
     }
-    for (const unsigned char *p = (const unsigned char *)abs; *p != '\0';
-         p++) {
+    for (const unsigned char *p = (const unsigned char *)abs; *p != '\0'; p++) {
         int rc;
 
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||

@@ -8,6 +8,8 @@
  * Every string from a document goes through vmtp_html_escape().
  * Throughput is SI (1 Gbit/s = 10^6 kbit/s, not the original's 1024^2).
  */
+#include "report_html.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,11 +18,10 @@
 #include <string.h>
 
 #include "error.h"
-#include "report_html.h"
 #include "result.h"
 #include "vx_alloc.h"
-#include "vx_buf.h"
 #include "vx_banned.h"
+#include "vx_buf.h"
 
 #define HTML_LIMIT (256u * 1024u * 1024u)
 
@@ -256,8 +257,7 @@ chart_render(struct hb *h, const struct chart *c, const char *id)
            "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
            "aria-label=\"%s\" xmlns=\"http://www.w3.org/2000/svg\">\n"
            "<text class=\"chart-title\" x=\"4\" y=\"18\">%s</text>\n",
-           id, c->kind, CHART_W, height, CHART_W, height, c->title,
-           c->title);
+           id, c->kind, CHART_W, height, CHART_W, height, c->title, c->title);
     h_addf(h,
            "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
            "stroke=\"#888\"/>\n",
@@ -280,9 +280,8 @@ chart_render(struct hb *h, const struct chart *c, const char *id)
         value_text(val, sizeof(val), b->value, &c->unit);
         h_addf(h, "<g class=\"bar\" data-value=\"%.6g\">", b->value);
         if (c->label_above) {
-            h_addf(h,
-                   "<text class=\"label\" x=\"%d\" y=\"%d\">%s</text>",
-                   x0, y + 10, b->label);
+            h_addf(h, "<text class=\"label\" x=\"%d\" y=\"%d\">%s</text>", x0,
+                   y + 10, b->label);
         } else {
             h_addf(h,
                    "<text class=\"label\" x=\"%d\" y=\"%d\" "
@@ -427,7 +426,8 @@ props_table(struct hb *h, const struct vmtp_results *doc, size_t idx)
     props_row(h, "Command line", doc->args);
     /* Other string keys of the file (nic_name, l2agent_version, ...). */
     if (doc->extra != NULL) {
-        json_object_foreach (doc->extra, key, v) {
+        json_object_foreach(doc->extra, key, v)
+        {
             if (json_is_string(v)) {
                 h_adds(h, "<tr><th>");
                 h_text(h, key, "");
@@ -487,8 +487,7 @@ tcp_chart(struct chart *c, const struct vmtp_flow *fl)
         b->value = r->throughput_kbps;
         b->color = r->reverse ? tcp_rev_color : tcp_color;
         if (!isnan(r->rtt_ms) && r->rtt_ms > 0) {
-            (void)snprintf(b->note, sizeof(b->note), "rtt %.3f ms",
-                           r->rtt_ms);
+            (void)snprintf(b->note, sizeof(b->note), "rtt %.3f ms", r->rtt_ms);
         }
     }
     return 0;
@@ -512,8 +511,9 @@ udp_chart(struct chart *c, const struct vmtp_flow *fl)
             return -1;
         }
         if (r->pkt_size > 0) {
-            (void)snprintf(lab, sizeof(lab), "%s%ld B%s", mc ? "multicast " : "",
-                           r->pkt_size, r->reverse ? " reverse" : "");
+            (void)snprintf(lab, sizeof(lab), "%s%ld B%s",
+                           mc ? "multicast " : "", r->pkt_size,
+                           r->reverse ? " reverse" : "");
         } else {
             (void)snprintf(lab, sizeof(lab), "%s%s", mc ? "multicast" : "UDP",
                            r->reverse ? " reverse" : "");
@@ -558,8 +558,8 @@ icmp_chart(struct chart *c, const struct vmtp_flow *fl)
                 (void)snprintf(lab, sizeof(lab), "ping");
             }
             if (label_set(b, lab, "") != 0) {
-            return -1;
-        }
+                return -1;
+            }
             b->value = s->rtt_avg_ms;
             b->lo = s->rtt_min_ms;
             b->hi = s->rtt_max_ms;
@@ -585,8 +585,8 @@ flow_errors(struct hb *h, const struct vmtp_flow *fl, unsigned protocols)
         unsigned bit = r->protocol == VMTP_PROTO_TCP    ? VMTP_CHART_TCP
                        : r->protocol == VMTP_PROTO_ICMP ? VMTP_CHART_ICMP
                                                         : VMTP_CHART_UDP;
-        bool bad = r->error != NULL ||
-                   (r->protocol != VMTP_PROTO_ICMP && isnan(r->throughput_kbps));
+        bool bad = r->error != NULL || (r->protocol != VMTP_PROTO_ICMP &&
+                                        isnan(r->throughput_kbps));
 
         if ((protocols & bit) == 0) {
             continue;
@@ -631,8 +631,7 @@ flow_section(struct hb *h,
     char id[64];
     int rc = 0;
 
-    h_addf(h, "<div class=\"flow\" id=\"vmtp-run%zu-flow%zu\">\n<h3>", idx,
-           f);
+    h_addf(h, "<div class=\"flow\" id=\"vmtp-run%zu-flow%zu\">\n<h3>", idx, f);
     h_text(h, fl->desc, "(flow without a description)");
     h_adds(h, "</h3>\n<p class=\"where\">from ");
     h_text(h, fl->ip_from, "(unknown)");
@@ -780,8 +779,7 @@ vmtp_results_chart_html(const struct vmtp_results *const *docs,
     }
     for (size_t i = 0; i < n; i++) {
         if (docs[i] == NULL) {
-            return vmtp_error_set(err, VMTP_E_INVAL, "document %zu is NULL",
-                                  i);
+            return vmtp_error_set(err, VMTP_E_INVAL, "document %zu is NULL", i);
         }
         scale_update(&sc, docs[i]);
     }

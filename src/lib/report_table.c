@@ -17,8 +17,8 @@
 #include "error.h"
 #include "result.h"
 #include "vx_alloc.h"
-#include "vx_buf.h"
 #include "vx_banned.h"
+#include "vx_buf.h"
 
 #define NROWS       30
 #define COL_MAX     80
@@ -224,8 +224,7 @@ data_tcp(struct sb *b, const struct cell *c)
         sb_addf(b, "tp_kbps=%.0f", tp / (double)ntp);
     }
     if (nrtt > 0) {
-        sb_addf(b, "%srtt_ms=%.3f", ntp > 0 ? " " : "",
-                          rtt / (double)nrtt);
+        sb_addf(b, "%srtt_ms=%.3f", ntp > 0 ? " " : "", rtt / (double)nrtt);
     }
 }
 
@@ -334,8 +333,7 @@ data_icmp(struct sb *b, const struct cell *c)
                 sb_addf(b, "error: %s", s->error);
             } else {
                 sb_addf(b, "%.3f/%.3f/%.3f/%.3f ms", s->rtt_avg_ms,
-                                  s->rtt_min_ms, s->rtt_max_ms,
-                                  s->rtt_stddev_ms);
+                        s->rtt_min_ms, s->rtt_max_ms, s->rtt_stddev_ms);
             }
         }
     }
@@ -351,8 +349,7 @@ cell_data(struct sb *b, const struct cell *c, int proto)
         const char *why = c->error != NULL ? c->error : "unknown";
 
         /* The original's spawn failure already reads "error: ...". */
-        sb_addf(b, "%s%s", strncmp(why, "error", 5) == 0 ? "" : "error: ",
-                why);
+        sb_addf(b, "%s%s", strncmp(why, "error", 5) == 0 ? "" : "error: ", why);
         if (c->n_res == 0) {
             return;
         }
@@ -392,9 +389,8 @@ static const char *const row_names[7] = {
         "Different Network, Floating IP, Inter-node, ",
         "Native Throughput, ",
 };
-static const int row_cell[7][3] = {{0, 0, 0}, {0, 0, 1}, {1, 0, 0},
-                                   {1, 0, 1}, {1, 1, 0}, {1, 1, 1},
-                                   {3, 0, 0}};
+static const int row_cell[7][3] = {{0, 0, 0}, {0, 0, 1}, {1, 0, 0}, {1, 0, 1},
+                                   {1, 1, 0}, {1, 1, 1}, {3, 0, 0}};
 static const char *const proto_names[4] = {"TCP", "UDP", "ICMP", "Multicast"};
 
 /* Visible width: UTF-8 continuation bytes do not count. */
@@ -639,15 +635,14 @@ render(struct sb *b, struct row *rows, unsigned flags)
     count_rows(rows, counts);
     ran = NROWS - counts[ST_SKIPPED];
     sb_addf(b,
-                      "Summary of results\n"
-                      "==================\n"
-                      "Total Scenarios:   %d\n"
-                      "Passed Scenarios:  %zu [%.2f%%]\n"
-                      "Failed Scenarios:  %zu [%.2f%%]\n"
-                      "Skipped Scenarios: %zu\n",
-                      NROWS, counts[ST_PASSED], pct(counts[ST_PASSED], ran),
-                      counts[ST_FAILED], pct(counts[ST_FAILED], ran),
-                      counts[ST_SKIPPED]);
+            "Summary of results\n"
+            "==================\n"
+            "Total Scenarios:   %d\n"
+            "Passed Scenarios:  %zu [%.2f%%]\n"
+            "Failed Scenarios:  %zu [%.2f%%]\n"
+            "Skipped Scenarios: %zu\n",
+            NROWS, counts[ST_PASSED], pct(counts[ST_PASSED], ran),
+            counts[ST_FAILED], pct(counts[ST_FAILED], ran), counts[ST_SKIPPED]);
     for (int c = 0; c < 4; c++) {
         width[c] = strlen(head[c]);
     }

@@ -291,8 +291,10 @@ test_report_html_escape(void **state)
     e = escape("<script>alert(1)</script>");
     assert_string_equal(e, "&lt;script&gt;alert(1)&lt;/script&gt;");
     free(e);
-    e = escape("a&b\"c'd\x01" "e\tf caf\xc3\xa9");
-    assert_string_equal(e, "a&amp;b&quot;c&#39;d\xef\xbf\xbd" "e\tf caf\xc3\xa9");
+    e = escape("a&b\"c'd\x01"
+               "e\tf caf\xc3\xa9");
+    assert_string_equal(e, "a&amp;b&quot;c&#39;d\xef\xbf\xbd"
+                           "e\tf caf\xc3\xa9");
     free(e);
     e = escape("");
     assert_string_equal(e, "");
@@ -312,9 +314,9 @@ chart(const char *json, const char *label, unsigned protocols)
     struct vmtp_error err = {0};
     char *out = NULL;
 
-    assert_int_equal(vmtp_results_chart_html(docs, labels, 1, protocols, &out,
-                                             &err),
-                     VMTP_OK);
+    assert_int_equal(
+            vmtp_results_chart_html(docs, labels, 1, protocols, &out, &err),
+            VMTP_OK);
     vmtp_results_free(doc);
     assert_non_null(out);
     return out;

@@ -107,8 +107,7 @@ test_result_run_id_is_md5_of_args_date_version(void **state)
     assert_int_equal(vmtp_results_set(doc, "version", "2.5.0"), VMTP_OK);
     assert_int_equal(vmtp_results_update_run_id(doc), VMTP_OK);
     assert_string_equal(vmtp_results_get(doc, "run_id"), "8b90f95");
-    assert_int_equal(vmtp_results_set(doc, "no_such_key", "x"),
-                     VMTP_E_INVAL);
+    assert_int_equal(vmtp_results_set(doc, "no_such_key", "x"), VMTP_E_INVAL);
     assert_null(vmtp_results_get(doc, "no_such_key"));
     vmtp_results_free(doc);
 }
@@ -164,7 +163,8 @@ collect_keys(json_t *j, const char *prefix, json_t *set)
         size_t i;
 
         (void)snprintf(path, sizeof(path), "%s[]", prefix);
-        json_array_foreach (j, i, v) {
+        json_array_foreach(j, i, v)
+        {
             collect_keys(v, path, set);
         }
         return;
@@ -172,7 +172,8 @@ collect_keys(json_t *j, const char *prefix, json_t *set)
     if (!json_is_object(j)) {
         return;
     }
-    json_object_foreach (j, key, v) {
+    json_object_foreach(j, key, v)
+    {
         (void)snprintf(path, sizeof(path), "%s%s%s", prefix,
                        prefix[0] != '\0' ? "." : "", key);
         assert_int_equal(json_object_set_new(set, path, json_true()), 0);
@@ -204,12 +205,14 @@ test_result_golden_key_set_matches_original(void **state)
             assert_int_equal(json_object_set_new(want, line, json_true()), 0);
         }
     }
-    json_object_foreach (have, key, v) {
+    json_object_foreach(have, key, v)
+    {
         if (json_object_get(want, key) == NULL) {
             fail_msg("golden has a key the original never writes: %s", key);
         }
     }
-    json_object_foreach (want, key, v) {
+    json_object_foreach(want, key, v)
+    {
         if (json_object_get(have, key) == NULL) {
             fail_msg("golden lacks the original's key: %s", key);
         }
@@ -236,11 +239,11 @@ test_result_string_ping_values_become_numbers(void **state)
                        0.657, 1e-12);
     assert_float_equal(vmtp_results_icmp_number(doc, 0, 6, 2, "packet_size"),
                        1500, 0);
-    assert_float_equal(vmtp_results_icmp_number(doc, 0, 6, 0, "tx_packets"),
-                       10, 0);
+    assert_float_equal(vmtp_results_icmp_number(doc, 0, 6, 0, "tx_packets"), 10,
+                       0);
     assert_true(isnan(vmtp_results_icmp_number(doc, 0, 6, 0, "rtt_p50_ms")));
-    assert_float_equal(vmtp_results_result_throughput_kbps(doc, 0, 0),
-                       2340466, 0);
+    assert_float_equal(vmtp_results_result_throughput_kbps(doc, 0, 0), 2340466,
+                       0);
     assert_float_equal(vmtp_results_result_loss_rate(doc, 0, 3), 2.66, 1e-12);
     assert_float_equal(vmtp_results_result_pkt_size(doc, 0, 3), 128, 0);
     assert_float_equal(vmtp_results_result_rtt_ms(doc, 0, 0), 0.34, 1e-12);
@@ -274,8 +277,7 @@ test_result_reads_original_error_shapes(void **state)
     assert_int_equal(vmtp_results_result_count(doc, 0), 0);
     assert_string_equal(vmtp_results_flow_get(doc, 1, "error"),
                         "error: VM cannot be spawned.");
-    assert_string_equal(vmtp_results_flow_get(doc, 2, "ip_to"),
-                        "2001:db8::2");
+    assert_string_equal(vmtp_results_flow_get(doc, 2, "ip_to"), "2001:db8::2");
     assert_int_equal(vmtp_results_icmp_count(doc, 2, 2), 1);
     assert_float_equal(vmtp_results_icmp_number(doc, 2, 2, 0, "rtt_avg_ms"),
                        0.05, 1e-12);
@@ -491,9 +493,10 @@ test_result_strings_are_escaped_ascii(void **state)
 
     (void)state;
     assert_non_null(doc);
-    assert_int_equal(vmtp_results_set(doc, "test_description",
-                                      "a\"b\\c\n\x01 caf\xc3\xa9 \xf0\x9f\x98\x80"),
-                     VMTP_OK);
+    assert_int_equal(
+            vmtp_results_set(doc, "test_description",
+                             "a\"b\\c\n\x01 caf\xc3\xa9 \xf0\x9f\x98\x80"),
+            VMTP_OK);
     out = render(doc);
     assert_non_null(strstr(out, "\"test_description\": \"a\\\"b\\\\c\\n\\u0001 "
                                 "caf\\u00e9 \\ud83d\\ude00\""));
@@ -512,8 +515,8 @@ static void
 test_result_reals_use_shortest_form(void **state)
 {
     struct vx_buf b;
-    json_t *arr = json_pack("[f,f,f,f,f,I]", 0.28, 2.5, 1e16, 0.1 + 0.2,
-                            -0.0, (json_int_t)123);
+    json_t *arr = json_pack("[f,f,f,f,f,I]", 0.28, 2.5, 1e16, 0.1 + 0.2, -0.0,
+                            (json_int_t)123);
 
     (void)state;
     assert_non_null(arr);
