@@ -228,53 +228,46 @@ data_tcp(struct sb *b, const struct cell *c)
     }
 }
 
-struct udp_key {
-    long pkt_size;
-    bool reverse;
-};
-
 static int
-udp_key_cmp(const struct udp_key *a, const struct udp_key *b)
+udp_cmp(const void *pa, const void *pb)
 {
+    const struct vmtp_result *a = *(const struct vmtp_result *const *)pa;
+    const struct vmtp_result *b = *(const struct vmtp_result *const *)pb;
+
     if (a->pkt_size != b->pkt_size) {
         return a->pkt_size < b->pkt_size ? -1 : 1;
     }
     return (int)a->reverse - (int)b->reverse;
 }
 
-/* Per datagram size (ascending, forward before reverse): the means. */
+/*
+ * Per datagram size (ascending, forward before reverse): the means. The
+ * entries are sorted on a copy, so this is O(n log n) for any document.
+ */
 static void
 data_udp(struct sb *b, const struct cell *c)
 {
-    struct udp_key done = {-2, true};
-    bool first = true;
+    const struct vmtp_result **v;
+    size_t i = 0;
 
-    for (;;) {
-        struct udp_key next = {0, false};
-        bool found = false;
+    if (c->n_res == 0) {
+        return;
+    }
+    v = vx_reallocarray(NULL, c->n_res, sizeof(*v));
+    if (v == NULL) {
+        b->failed = 1;
+        return;
+    }
+    memcpy(v, c->res, c->n_res * sizeof(*v));
+    qsort(v, c->n_res, sizeof(*v), udp_cmp);
+    while (i < c->n_res) {
+        const struct vmtp_result *key = v[i];
         double tp = 0, loss = 0, jit = 0;
         size_t ntp = 0, nloss = 0, njit = 0;
 
-        /* The smallest key above `done` (n is small: O(n^2) is fine). */
-        for (size_t i = 0; i < c->n_res; i++) {
-            struct udp_key k = {c->res[i]->pkt_size, c->res[i]->reverse};
+        for (; i < c->n_res && udp_cmp(&v[i], &key) == 0; i++) {
+            const struct vmtp_result *r = v[i];
 
-            if (udp_key_cmp(&k, &done) > 0 &&
-                (!found || udp_key_cmp(&k, &next) < 0)) {
-                next = k;
-                found = true;
-            }
-        }
-        if (!found) {
-            return;
-        }
-        for (size_t i = 0; i < c->n_res; i++) {
-            const struct vmtp_result *r = c->res[i];
-            struct udp_key k = {r->pkt_size, r->reverse};
-
-            if (udp_key_cmp(&k, &next) != 0) {
-                continue;
-            }
             if (!isnan(r->throughput_kbps)) {
                 tp += r->throughput_kbps;
                 ntp++;
@@ -288,16 +281,15 @@ data_udp(struct sb *b, const struct cell *c)
                 njit++;
             }
         }
-        if (!first) {
+        if (key != v[0]) {
             sb_adds(b, "; ");
         }
-        first = false;
-        if (next.pkt_size >= 0) {
-            sb_addf(b, "%ld", next.pkt_size);
+        if (key->pkt_size >= 0) {
+            sb_addf(b, "%ld", key->pkt_size);
         } else {
             sb_adds(b, "?");
         }
-        sb_adds(b, next.reverse ? " rev:" : ":");
+        sb_adds(b, key->reverse ? " rev:" : ":");
         if (ntp > 0) {
             sb_addf(b, " tp_kbps=%.0f", tp / (double)ntp);
         }
@@ -307,8 +299,8 @@ data_udp(struct sb *b, const struct cell *c)
         if (njit > 0) {
             sb_addf(b, " jitter_ms=%.3f", jit / (double)njit);
         }
-        done = next;
     }
+    free(v);
 }
 
 static void
