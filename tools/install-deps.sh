@@ -11,7 +11,8 @@ PKGS="build-essential meson ninja-build pkg-config
   libclang-rt-14-dev libfuzzer-14-dev musl-tools
   iproute2 nftables iputils-ping openssh-server openssh-client procps
   nuttcp iperf iperf3 sockperf
-  python3"
+  python3
+  chromium"
 [ -n "${VMTP_EXTRA_PKGS:-}" ] && PKGS="$PKGS $VMTP_EXTRA_PKGS"
 
 missing=""

@@ -24,6 +24,22 @@ vmtp_proto_name(enum vmtp_proto p)
     return "unknown";
 }
 
+int
+vmtp_proto_parse(const char *name, enum vmtp_proto *out)
+{
+    static const enum vmtp_proto all[] = {VMTP_PROTO_TCP, VMTP_PROTO_UDP,
+                                          VMTP_PROTO_ICMP,
+                                          VMTP_PROTO_MULTICAST};
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (strcmp(name, vmtp_proto_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
 void
 vmtp_icmp_stat_init(struct vmtp_icmp_stat *s, long packet_size)
 {
@@ -81,6 +97,8 @@ flow_release(struct vmtp_flow *f)
     VX_FREE(f->distro_version);
     VX_FREE(f->multicast_address);
     VX_FREE(f->error);
+    json_decref(f->extra);
+    f->extra = NULL;
     for (size_t i = 0; i < f->n_results; i++) {
         vmtp_result_release(&f->results[i]);
     }

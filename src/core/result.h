@@ -9,6 +9,8 @@
 
 #include <vmtp/result.h>
 
+#include "vx_buf.h"
+
 /*
  * One results document, as the original VMTP writes it (field names and
  * units kept; docs/results-schema.md lists every difference). Numbers that
@@ -73,7 +75,8 @@ struct vmtp_flow {
     char *distro_id;
     char *distro_version;
     char *multicast_address;
-    char *error; /* flow-level failure, e.g. "error: VM cannot be spawned." */
+    char *error;   /* flow-level failure, e.g. "error: VM cannot be spawned." */
+    json_t *extra; /* further flow keys written as they are; may be NULL */
     struct vmtp_result *results;
     size_t n_results;
 };
@@ -112,5 +115,40 @@ struct vmtp_icmp_stat *vmtp_result_add_icmp(struct vmtp_result *r,
 
 /* Protocol name as in the JSON ("TCP", "UDP", "ICMP", "Multicast"). */
 const char *vmtp_proto_name(enum vmtp_proto p);
+
+/* Parse a protocol name as the JSON spells it; -1 when unknown. */
+int vmtp_proto_parse(const char *name, enum vmtp_proto *out);
+
+/* Hard cap on a results document read back from JSON (text bytes). */
+#define VMTP_RESULTS_MAX_JSON_BYTES (16u * 1024u * 1024u)
+
+/*
+ * The document as a jansson tree with the original's keys and omission
+ * rules (docs/results-schema.md). New reference, or NULL when out of
+ * memory. Release with json_decref().
+ */
+json_t *vmtp_results_to_jansson(const struct vmtp_results *doc);
+
+/*
+ * Build a document from a parsed JSON tree (tolerant of the original
+ * VMTP's shapes). On success *out owns a new document (free with
+ * vmtp_results_free()); on failure *out is NULL and err names the JSON
+ * path, e.g. "flows[1].results[0].pkt_size: expected an integer".
+ */
+enum vmtp_status vmtp_results_from_jansson(const json_t *root,
+                                           struct vmtp_results **out,
+                                           struct vmtp_error *err);
+
+/*
+ * Append `j` to `out` as the results file writes JSON: keys sorted at
+ * every level, 4-space indent, ": " and "," separators without trailing
+ * spaces, non-ASCII as \uXXXX, reals in the shortest form that reads
+ * back to the same double (always with a '.' or an exponent). No final
+ * newline. Returns 0, or -1 (errno E2BIG/ENOMEM) with `out` released.
+ */
+int vmtp_json_write(struct vx_buf *out, const json_t *j);
+
+/* MD5 (RFC 1321) of `len` bytes, as 32 lowercase hex digits plus NUL. */
+void vmtp_md5_hex(const void *data, size_t len, char hex[33]);
 
 #endif
