@@ -772,6 +772,8 @@ vmtp_config_equal(const struct vmtp_config *a, const struct vmtp_config *b)
 
 /* ------------------------------------------------------ scalar values -- */
 
+static bool valid_utf8(const char *s);
+
 /* Where a value comes from, for messages: "FILE:LINE" or "-". */
 struct origin {
     const char *name; /* file name or "command line" */
@@ -831,6 +833,9 @@ checked_string(const char *s,
 
     if (strlen(s) > ITEM_MAX) {
         return bad_value(err, o, k, "value too long");
+    }
+    if (!valid_utf8(s)) {
+        return bad_value(err, o, k, "not valid UTF-8");
     }
     v = vx_strdup(s);
     if (v == NULL) {
@@ -1274,6 +1279,9 @@ set_map_text(struct vmtp_config *c,
             return bad_value(err, o, k, "entry is not key=value");
         }
         *eq = '\0';
+        if (!valid_utf8(item) || !valid_utf8(eq + 1)) {
+            return bad_value(err, o, k, "not valid UTF-8");
+        }
         if (smap_at(c, k)->n >= LIST_MAX) {
             return bad_value(err, o, k, "too many entries");
         }
@@ -1373,20 +1381,95 @@ vmtp_config_set_key(struct vmtp_config *cfg,
 
 /* ----------------------------------------------------------- YAML out -- */
 
+/*
+ * Decode one UTF-8 sequence at s; returns its length (1..4) and the code
+ * point in *cp, or 0 when the bytes are not valid UTF-8.
+ */
+static size_t
+utf8_next(const unsigned char *s, unsigned long *cp)
+{
+    size_t n;
+    unsigned long min;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if ((s[0] & 0xe0) == 0xc0) {
+        n = 2;
+        min = 0x80;
+        *cp = s[0] & 0x1fu;
+    } else if ((s[0] & 0xf0) == 0xe0) {
+        n = 3;
+        min = 0x800;
+        *cp = s[0] & 0x0fu;
+    } else if ((s[0] & 0xf8) == 0xf0) {
+        n = 4;
+        min = 0x10000;
+        *cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        *cp = (*cp << 6) | (s[i] & 0x3fu);
+    }
+    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff)) {
+        return 0;
+    }
+    return n;
+}
+
+static bool
+valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned long cp;
+
+    while (*p != '\0') {
+        size_t n = utf8_next(p, &cp);
+
+        if (n == 0) {
+            return false;
+        }
+        p += n;
+    }
+    return true;
+}
+
+/* Code points YAML would fold, refuse or misread when written raw. */
+static bool
+needs_escape(unsigned long cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
+           cp == 0x2029 || cp == 0xfeff || cp == 0xfffe || cp == 0xffff;
+}
+
+/* A YAML double-quoted scalar that reads back to exactly s. */
 static int
 put_quoted(struct vx_buf *b, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     int rc = vx_buf_adds(b, "\"");
 
-    for (const unsigned char *p = (const unsigned char *)s;
-         rc == 0 && *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\') {
-            rc = vx_buf_addf(b, "\\%c", *p);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            rc = vx_buf_addf(b, "\\x%02x", *p);
+    while (rc == 0 && *p != '\0') {
+        unsigned long cp = 0;
+        size_t n = utf8_next(p, &cp);
+
+        if (n == 0) {
+            n = 1;
+            cp = 0xfffd; /* not reached: strings are checked on entry */
+            rc = vx_buf_adds(b, "\\uFFFD");
+        } else if (cp == '"' || cp == '\\') {
+            rc = vx_buf_addf(b, "\\%c", (int)cp);
+        } else if (needs_escape(cp)) {
+            rc = vx_buf_addf(b, "\\u%04lX", cp);
         } else {
-            rc = vx_buf_add(b, p, 1);
+            rc = vx_buf_add(b, p, n);
         }
+        p += n;
     }
     return rc == 0 ? vx_buf_adds(b, "\"") : rc;
 }
