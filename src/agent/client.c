@@ -522,8 +522,18 @@ output(struct client *c, enum vmtp_status st)
     vmtp_jw_obj_begin(&w, NULL);
     vmtp_jw_str(&w, "status", ok ? "ok" : "error");
     if (!ok) {
-        vmtp_jw_str(&w, "error",
-                    c->err.msg[0] != '\0' ? c->err.msg : vmtp_strerror(st));
+        char e[128];
+        char m[sizeof(c->err.msg) + sizeof(e) + 2];
+
+        if (c->err.sys_errno != 0) {
+            (void)snprintf(m, sizeof(m), "%s: %s", c->err.msg,
+                           vx_strerror(c->err.sys_errno, e, sizeof(e)));
+        } else {
+            (void)vx_strlcpy(
+                    m, c->err.msg[0] != '\0' ? c->err.msg : vmtp_strerror(st),
+                    sizeof(m));
+        }
+        vmtp_jw_str(&w, "error", m);
     }
     vmtp_jw_str(&w, "tool", "vmtp-agent");
     vmtp_jw_str(&w, "agent_version", VMTP_VERSION);

@@ -45,7 +45,13 @@ vmtp_net_resolve(const char *host,
         /* Wildcard: prefer the dual-stack IPv6 socket. */
         hints.ai_family = AF_INET6;
     }
+    /* Numeric first: no resolver (and no NSS in a static binary). */
+    hints.ai_flags |= AI_NUMERICHOST;
     rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc == EAI_NONAME && host != NULL) {
+        hints.ai_flags &= ~AI_NUMERICHOST;
+        rc = getaddrinfo(host, portstr, &hints, &res);
+    }
     if (rc != 0 || res == NULL) {
         return vmtp_error_set(err, VMTP_E_RESOLVE, "cannot resolve '%s': %s",
                               host != NULL ? host : "*", gai_strerror(rc));
