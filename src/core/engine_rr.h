@@ -11,9 +11,9 @@
 
 #include "histo.h"
 
+/* A UDP request without a reply within VMTP_RR_REPLY_TIMEOUT ms is lost. */
 #define VMTP_RR_MAX_LEN       65507
-#define VMTP_RR_REPLY_TIMEOUT 1000 /* ms: a UDP request without reply is lost \
-                                    */
+#define VMTP_RR_REPLY_TIMEOUT 1000
 
 struct vmtp_rr_params {
     size_t len;           /* request = reply size */
