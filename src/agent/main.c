@@ -199,7 +199,7 @@ apply(struct agent_opts *o, int ch, const char *arg)
         o->port = (int)v;
         return 0;
     case 'I':
-        if (parse_int(arg, 0, 86400 * 365, &v) != 0) {
+        if (parse_int(arg, 0, 2000000, &v) != 0) {
             return usage("-I: bad idle timeout");
         }
         o->idle_timeout_s = (int)v;

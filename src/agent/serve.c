@@ -30,7 +30,7 @@
 #include "vx_time.h"
 
 #define MAX_DURATION_MS (86400LL * 1000)
-#define RECV_BUF_BYTES  (256u * 1024u)
+#define RECV_BUF_BYTES  ((size_t)256 * 1024)
 #define UDP_RCVBUF      (4 << 20)
 #define ACCEPT_WAIT_MS  2000
 #define UDP_LINGER_NS   (100ull * 1000000ull) /* silence that ends a udp test */
@@ -457,6 +457,43 @@ send_result(struct session *s,
     return st == VMTP_OK ? 0 : -1;
 }
 
+/* After the client's done frame: is the data phase over? */
+static bool
+test_over(const struct session *s, uint64_t now, uint64_t done_ns)
+{
+    uint64_t quiet_since;
+
+    if (done_ns == 0) {
+        return false;
+    }
+    if (s->mode == AGENT_TCP || s->mode == AGENT_TCP_RR) {
+        return all_eof(s) || now - done_ns > TCP_DRAIN_MAX;
+    }
+    /* UDP: linger until the datagrams in flight have arrived. */
+    quiet_since = s->rx.last_ns > done_ns ? s->rx.last_ns : done_ns;
+    return now - done_ns > UDP_LINGER_MAX ||
+           (now > quiet_since && now - quiet_since > UDP_LINGER_NS);
+}
+
+/* The control connection is readable during a test: expect done. */
+static int
+read_done(struct session *s, uint64_t *done_ns)
+{
+    struct vmtp_error err = {0};
+
+    if (vmtp_proto_recv(s->ctl, s->o->ctl_timeout_ms, &s->msg, &err) !=
+        VMTP_OK) {
+        refuse(s, "proto", err.msg);
+        return -1;
+    }
+    if (!vx_streq(vmtp_proto_get_str(&s->msg, "type"), "done")) {
+        refuse(s, "proto", "expected a done frame");
+        return -1;
+    }
+    *done_ns = vmtp_now_ns();
+    return 0;
+}
+
 /* The data phase: poll everything until the test is over. */
 static int
 run_test(struct session *s)
@@ -465,8 +502,8 @@ run_test(struct session *s)
     struct vmtp_cpu_snap c0;
     struct vmtp_cpu_snap c1;
     uint64_t start = vmtp_now_ns();
+    uint64_t limit = (uint64_t)s->duration_ms * 1000000ull + OVERRUN_NS;
     uint64_t done_ns = 0;
-    bool tcpish = s->mode == AGENT_TCP || s->mode == AGENT_TCP_RR;
 
     vmtp_cpu_snap(&c0);
     for (;;) {
@@ -474,21 +511,12 @@ run_test(struct session *s)
         int n = 0;
         int rc;
 
-        if (now - start > (uint64_t)s->duration_ms * 1000000ull + OVERRUN_NS) {
+        if (now - start > limit) {
             refuse(s, "timeout", "test overran its duration");
             return -1;
         }
-        if (done_ns != 0) {
-            if (tcpish && (all_eof(s) || now - done_ns > TCP_DRAIN_MAX)) {
-                break;
-            }
-            if (!tcpish &&
-                (now - done_ns > UDP_LINGER_MAX ||
-                 (s->rx.last_ns < now &&
-                  now - (s->rx.last_ns > done_ns ? s->rx.last_ns : done_ns) >
-                          UDP_LINGER_NS))) {
-                break;
-            }
+        if (test_over(s, now, done_ns)) {
+            break;
         }
         pfd[n++] = (struct pollfd){.fd = s->lfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = done_ns == 0 ? s->ctl : -1,
@@ -519,19 +547,8 @@ run_test(struct session *s)
         if (pfd[0].revents != 0) {
             accept_during_test(s);
         }
-        if (pfd[1].revents != 0) {
-            struct vmtp_error err = {0};
-
-            if (vmtp_proto_recv(s->ctl, s->o->ctl_timeout_ms, &s->msg, &err) !=
-                VMTP_OK) {
-                refuse(s, "proto", err.msg);
-                return -1;
-            }
-            if (!vx_streq(vmtp_proto_get_str(&s->msg, "type"), "done")) {
-                refuse(s, "proto", "expected a done frame");
-                return -1;
-            }
-            done_ns = vmtp_now_ns();
+        if (pfd[1].revents != 0 && read_done(s, &done_ns) != 0) {
+            return -1;
         }
     }
     vmtp_cpu_snap(&c1);
@@ -605,32 +622,47 @@ out:
     free(s);
 }
 
-int
-agent_serve(const struct agent_opts *o)
+/* Listen and print "listening on ADDR:PORT"; the fd, or -1. */
+static int
+open_listener(const struct agent_opts *o, int *rc)
 {
     struct vmtp_error err = {0};
     struct vmtp_sockaddr sa;
     char a[INET6_ADDRSTRLEN + 16];
-    int lfd = -1;
-    int rc = 4;
+    int lfd;
 
     if (vmtp_net_resolve(o->bind, o->port, o->family, true, &sa, &err) !=
         VMTP_OK) {
         VLOG(&o->log, VMTP_LOG_ERROR, "%s", err.msg);
-        return 2;
+        *rc = 2;
+        return -1;
     }
+    *rc = 4;
     lfd = vmtp_net_listen(&sa, &err);
     if (lfd < 0) {
         VLOG(&o->log, VMTP_LOG_ERROR, "%s", err.msg);
-        return 4;
+        return -1;
     }
     sa.len = sizeof(sa.ss);
     if (getsockname(lfd, (struct sockaddr *)&sa.ss, &sa.len) != 0) {
-        goto out;
+        (void)close(lfd);
+        return -1;
     }
     (void)printf("listening on %s\n", vmtp_net_ntop_port(&sa, a, sizeof(a)));
     (void)fflush(stdout);
     VLOG(&o->log, VMTP_LOG_INFO, "listening on %s", a);
+    return lfd;
+}
+
+int
+agent_serve(const struct agent_opts *o)
+{
+    int rc = 4;
+    int lfd = open_listener(o, &rc);
+
+    if (lfd < 0) {
+        return rc;
+    }
     for (;;) {
         int ready = vmtp_net_wait_readable(
                 lfd, o->idle_timeout_s > 0 ? o->idle_timeout_s * 1000 : -1);
@@ -644,6 +676,7 @@ agent_serve(const struct agent_opts *o)
         }
         if (ready < 0) {
             VLOG(&o->log, VMTP_LOG_ERROR, "poll failed");
+            rc = 4;
             break;
         }
         ctl = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -657,7 +690,6 @@ agent_serve(const struct agent_opts *o)
             break;
         }
     }
-out:
     (void)close(lfd);
     return rc;
 }

@@ -139,12 +139,12 @@ vmtp_udp_rx_add(struct vmtp_udp_rx *rx,
         }
         rx->max_seq = seq;
         (void)bit_test_set(rx->seen, seq);
-    } else if (rx->max_seq - seq >= VMTP_UDP_WINDOW) {
-        rx->reordered++; /* too old to tell a duplicate: count it late */
-    } else if (bit_test_set(rx->seen, seq)) {
+    } else if (rx->max_seq - seq < VMTP_UDP_WINDOW &&
+               bit_test_set(rx->seen, seq)) {
         rx->dup++;
         return;
     } else {
+        /* Late; also when too old to tell a duplicate (out of the window). */
         rx->reordered++;
     }
     if (rx->packets > 0) {
@@ -179,6 +179,47 @@ sleep_until_ns(uint64_t t_ns)
     }
 }
 
+struct pacer {
+    double pps;
+    double max_lag; /* packets */
+    double skipped; /* packets given up after stalls */
+    uint64_t start_ns;
+};
+
+/*
+ * How many packets may leave now (at most batch), given `sent` so far; 0
+ * after sleeping until the next one is due. After a stall (the thread was
+ * not scheduled) at most max_lag late packets go in one go and the rest is
+ * given up: a burst the sender made up would be lost in the network's
+ * queue and counted as the link's loss. The shortfall shows as an achieved
+ * rate below the offered one.
+ */
+static unsigned
+pace(struct pacer *pc,
+     uint64_t now,
+     uint64_t sent,
+     uint64_t end,
+     unsigned batch)
+{
+    double due = (double)(now - pc->start_ns) * pc->pps / 1e9 - pc->skipped;
+    double next_ns;
+
+    if (due - (double)sent > pc->max_lag) {
+        pc->skipped += due - (double)sent - pc->max_lag;
+        due = (double)sent + pc->max_lag;
+    }
+    if (due < (double)sent + 1.0) {
+        next_ns = (double)pc->start_ns +
+                  ((double)sent + pc->skipped + 1.0) * 1e9 / pc->pps;
+        sleep_until_ns(next_ns < (double)end ? (uint64_t)next_ns : end);
+        return 0;
+    }
+    if (due - (double)sent < (double)batch) {
+        return (unsigned)(due - (double)sent);
+    }
+    return batch;
+}
+
 enum vmtp_status
 vmtp_udp_send_run(int fd,
                   const struct vmtp_udp_send_params *p,
@@ -190,9 +231,8 @@ vmtp_udp_send_run(int fd,
     struct iovec iov[VMTP_UDP_BATCH];
     uint8_t *bufs = NULL;
     enum vmtp_status st = VMTP_OK;
+    struct pacer pc = {0};
     double pps = 0;
-    double max_lag = 0; /* packets */
-    double skipped = 0; /* packets given up after stalls */
     uint64_t start;
     uint64_t end;
     uint64_t now;
@@ -221,12 +261,14 @@ vmtp_udp_send_run(int fd,
     }
     if (p->rate_bps > 0) {
         pps = (double)p->rate_bps / (8.0 * (double)p->len);
-        max_lag = pps * (double)VMTP_UDP_MAX_LAG_NS / 1e9;
-        if (max_lag < (double)batch) {
-            max_lag = (double)batch;
+        pc.pps = pps;
+        pc.max_lag = pps * (double)VMTP_UDP_MAX_LAG_NS / 1e9;
+        if (pc.max_lag < (double)batch) {
+            pc.max_lag = (double)batch;
         }
     }
     start = vmtp_now_ns();
+    pc.start_ns = start;
     end = start + p->duration_us * 1000u;
     for (;;) {
         struct vmtp_udp_hdr h = {.kind = VMTP_UDP_KIND_DATA,
@@ -239,29 +281,9 @@ vmtp_udp_send_run(int fd,
             break;
         }
         if (pps > 0) {
-            double due = (double)(now - start) * pps / 1e9 - skipped;
-            double next_ns;
-
-            /* After a stall (the thread was not scheduled) send at most
-             * VMTP_UDP_MAX_LAG_NS worth of late packets in one go and give
-             * up the rest: a burst the sender made up would be lost in
-             * the network's queue and counted as the link's loss. The
-             * shortfall shows as an achieved rate below the offered one. */
-            if (due - (double)res->packets > max_lag) {
-                skipped += due - (double)res->packets - max_lag;
-                due = (double)res->packets + max_lag;
-            }
-            if (due < (double)res->packets + 1.0) {
-                next_ns = (double)start +
-                          ((double)res->packets + skipped + 1.0) * 1e9 / pps;
-                if (next_ns > (double)end) {
-                    next_ns = (double)end;
-                }
-                sleep_until_ns((uint64_t)next_ns);
+            n = pace(&pc, now, res->packets, end, batch);
+            if (n == 0) {
                 continue;
-            }
-            if (due - (double)res->packets < (double)n) {
-                n = (unsigned)(due - (double)res->packets);
             }
         }
         for (unsigned i = 0; i < n; i++) {

@@ -127,7 +127,7 @@ parse_string(struct cur *c, char *out, size_t cap)
     for (;;) {
         int ch = peek(c);
 
-        if (ch < 0 || ch < 0x20) {
+        if (ch < 0x20) {
             return -1; /* end of input or raw control character */
         }
         c->p++;
@@ -461,7 +461,7 @@ vmtp_proto_recv(int fd,
     if (st != VMTP_OK) {
         goto out;
     }
-    payload = malloc(n);
+    payload = malloc((size_t)n + 1);
     if (payload == NULL) {
         st = vmtp_error_set(err, VMTP_E_NOMEM, "no memory for a frame");
         goto out;
