@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,9 +80,17 @@ vx_strtod(const char *s, double *out)
 const char *
 vx_strerror(int errnum, char *buf, size_t buflen)
 {
+#ifdef __GLIBC__
     /* _GNU_SOURCE gives the GNU strerror_r, which may return a static string.
      */
     return strerror_r(errnum, buf, buflen);
+#else
+    /* musl (the static agent) has only the XSI strerror_r. */
+    if (strerror_r(errnum, buf, buflen) != 0 && buflen > 0) {
+        (void)snprintf(buf, buflen, "error %d", errnum);
+    }
+    return buf;
+#endif
 }
 
 bool

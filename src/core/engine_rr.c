@@ -1,0 +1,239 @@
+/* \summary: request/response latency engine */
+#include "engine_rr.h"
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine_udp.h"
+#include "error.h"
+#include "net.h"
+#include "vx_banned.h"
+
+static void
+pace(uint64_t start_ns, uint64_t i, uint64_t interval_us)
+{
+    uint64_t t = start_ns + i * interval_us * 1000u;
+    struct timespec ts = {
+            .tv_sec = (time_t)(t / 1000000000u),
+            .tv_nsec = (long)(t % 1000000000u),
+    };
+
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+           EINTR) {
+        continue;
+    }
+}
+
+enum vmtp_status
+vmtp_rr_tcp_run(int fd,
+                const struct vmtp_rr_params *p,
+                const volatile int *cancel,
+                struct vmtp_rr_result *res,
+                struct vmtp_error *err)
+{
+    enum vmtp_status st = VMTP_OK;
+    char *buf = NULL;
+    int one = 1;
+    uint64_t start;
+    uint64_t end;
+
+    vmtp_histo_init(&res->histo);
+    res->lost = 0;
+    res->elapsed_us = 0;
+    if (p->len == 0 || p->len > VMTP_RR_MAX_LEN) {
+        return vmtp_error_set(err, VMTP_E_INVAL, "bad request size %zu",
+                              p->len);
+    }
+    buf = calloc(1, p->len);
+    if (buf == NULL) {
+        return vmtp_error_set(err, VMTP_E_NOMEM, "no request buffer");
+    }
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    start = vmtp_now_ns();
+    end = start + p->duration_us * 1000u;
+    for (uint64_t i = 0;; i++) {
+        uint64_t t0;
+        uint64_t now = vmtp_now_ns();
+
+        if (now >= end || (cancel != NULL && *cancel)) {
+            break;
+        }
+        if (p->interval_us > 0) {
+            pace(start, i, p->interval_us);
+        }
+        t0 = vmtp_now_ns();
+        st = vmtp_net_write_full(fd, buf, p->len, VMTP_RR_REPLY_TIMEOUT * 5,
+                                 err);
+        if (st == VMTP_OK) {
+            st = vmtp_net_read_full(fd, buf, p->len, VMTP_RR_REPLY_TIMEOUT * 5,
+                                    err);
+        }
+        if (st != VMTP_OK) {
+            break;
+        }
+        vmtp_histo_add(&res->histo, vmtp_now_ns() - t0);
+    }
+    res->elapsed_us = (vmtp_now_ns() - start) / 1000u;
+    free(buf);
+    return st;
+}
+
+/* Wait for the echo of seq; 1 got it, 0 timed out, -1 error. */
+static int
+wait_reply(int fd, uint8_t *buf, size_t len, uint32_t session, uint64_t seq)
+{
+    uint64_t deadline = vmtp_now_ns() + VMTP_RR_REPLY_TIMEOUT * 1000000ull;
+
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        struct vmtp_udp_hdr h;
+        uint64_t now = vmtp_now_ns();
+        ssize_t n;
+        int rc;
+
+        if (now >= deadline) {
+            return 0;
+        }
+        rc = poll(&pfd, 1, (int)((deadline - now) / 1000000u) + 1);
+        if (rc < 0 && errno != EINTR) {
+            return -1;
+        }
+        if (rc <= 0) {
+            continue;
+        }
+        n = recv(fd, buf, len, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR || errno == ECONNREFUSED) {
+                continue;
+            }
+            return -1;
+        }
+        if (vmtp_udp_hdr_get(buf, (size_t)n, &h) == 0 &&
+            h.kind == VMTP_UDP_KIND_PING && h.session == session &&
+            h.seq == seq) {
+            return 1;
+        }
+    }
+}
+
+enum vmtp_status
+vmtp_rr_udp_run(int fd,
+                const struct vmtp_rr_params *p,
+                const volatile int *cancel,
+                struct vmtp_rr_result *res,
+                struct vmtp_error *err)
+{
+    enum vmtp_status st = VMTP_OK;
+    uint8_t *buf = NULL;
+    size_t len = p->len < VMTP_UDP_HDR_LEN ? VMTP_UDP_HDR_LEN : p->len;
+    uint64_t start;
+    uint64_t end;
+
+    vmtp_histo_init(&res->histo);
+    res->lost = 0;
+    res->elapsed_us = 0;
+    if (len > VMTP_RR_MAX_LEN) {
+        return vmtp_error_set(err, VMTP_E_INVAL, "bad request size %zu",
+                              p->len);
+    }
+    buf = calloc(1, len);
+    if (buf == NULL) {
+        return vmtp_error_set(err, VMTP_E_NOMEM, "no request buffer");
+    }
+    start = vmtp_now_ns();
+    end = start + p->duration_us * 1000u;
+    for (uint64_t i = 0;; i++) {
+        struct vmtp_udp_hdr h = {
+                .kind = VMTP_UDP_KIND_PING, .session = p->session, .seq = i};
+        uint64_t t0;
+        int rc;
+
+        if (vmtp_now_ns() >= end || (cancel != NULL && *cancel)) {
+            break;
+        }
+        if (p->interval_us > 0) {
+            pace(start, i, p->interval_us);
+        }
+        t0 = vmtp_now_ns();
+        h.send_ns = t0;
+        vmtp_udp_hdr_put(buf, &h);
+        if (send(fd, buf, len, 0) < 0 && errno != ECONNREFUSED &&
+            errno != ENOBUFS && errno != EINTR && errno != EAGAIN) {
+            st = vmtp_error_set_sys(err, VMTP_E_SYS, errno, "send failed");
+            break;
+        }
+        rc = wait_reply(fd, buf, len, p->session, i);
+        if (rc < 0) {
+            st = vmtp_error_set_sys(err, VMTP_E_SYS, errno, "recv failed");
+            break;
+        }
+        if (rc == 0) {
+            res->lost++;
+            continue;
+        }
+        vmtp_histo_add(&res->histo, vmtp_now_ns() - t0);
+    }
+    res->elapsed_us = (vmtp_now_ns() - start) / 1000u;
+    free(buf);
+    return st;
+}
+
+int
+vmtp_rr_tcp_echo(int fd, void *buf, size_t len)
+{
+    ssize_t n = recv(fd, buf, len, MSG_DONTWAIT);
+
+    if (n < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? -2
+                                                                           : -1;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    return vmtp_net_write_full(fd, buf, (size_t)n, 5000, NULL) == VMTP_OK ? 1
+                                                                          : -1;
+}
+
+static void *
+probe_main(void *arg)
+{
+    struct vmtp_rr_probe *pr = arg;
+
+    pr->status =
+            vmtp_rr_udp_run(pr->fd, &pr->params, &pr->stop, &pr->res, &pr->err);
+    return NULL;
+}
+
+int
+vmtp_rr_probe_start(struct vmtp_rr_probe *pr)
+{
+    pr->stop = 0;
+    pr->running = 0;
+    pr->status = VMTP_OK;
+    vmtp_error_clear(&pr->err);
+    vmtp_histo_init(&pr->res.histo);
+    if (pthread_create(&pr->tid, NULL, probe_main, pr) != 0) {
+        return -1;
+    }
+    pr->running = 1;
+    return 0;
+}
+
+void
+vmtp_rr_probe_stop(struct vmtp_rr_probe *pr)
+{
+    if (!pr->running) {
+        return;
+    }
+    pr->stop = 1;
+    (void)pthread_join(pr->tid, NULL);
+    pr->running = 0;
+}
