@@ -284,7 +284,7 @@ describe(struct vmtp_udp_search_result *res,
     }
     if (res->outcome == VMTP_UDP_NO_TRAFFIC) {
         n = snprintf(res->message, sizeof(res->message),
-                     "no UDP datagram arrived at %.3g or %.3g Mbit/s: the "
+                     "no UDP datagram arrived at %.6g or %.6g Mbit/s: the "
                      "path drops UDP (firewall?); rate 0 after %d trials",
                      res->log[0].offered_bps / 1e6,
                      res->log[res->trials - 1].offered_bps / 1e6,

@@ -191,6 +191,20 @@ udp_trial(void *ud,
     u->tr.rate_bps = rate_bps;
     u->tr.duration_s = duration_s;
     rc = vmtp_tool_run(u->tool, u->ex, &u->tr, &u->last, err);
+    if (rc == VMTP_E_TIMEOUT) {
+        /*
+         * The receiver never answered (iperf3 waits forever for its UDP
+         * handshake when UDP is dropped): nothing arrived.
+         */
+        VLOG(u->r->s->log, VMTP_LOG_DEBUG, "UDP trial: %s: counted as 100%% "
+             "loss", err != NULL ? err->msg : "timeout");
+        out->tx_bps = NAN;
+        out->rx_bps = 0;
+        out->loss_pct = 100;
+        out->rx_pps = 0;
+        out->jitter_ms = NAN;
+        return VMTP_OK;
+    }
     if (rc != VMTP_OK) {
         return rc;
     }

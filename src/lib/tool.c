@@ -18,6 +18,7 @@
 /* Executor timeout of a trial: its duration plus this margin. */
 #define TRIAL_MARGIN_S 20
 #define PROBE_TIMEOUT_MS 10000
+#define IPERF3_UDP_MARGIN_S 8
 /* How long a freshly spawned server gets before the first client. */
 #define SERVER_SETTLE_US (500u * 1000u)
 /* iperf 2.1.8's UDP server needs a pause between tests (see docs). */
@@ -86,9 +87,12 @@ vmtp_tool_new(const char *name, struct vmtp_tool **out, struct vmtp_error *err)
         ops = &vmtp_tool_iperf2_ops;
     } else if (strcmp(name, "iperf3") == 0) {
         ops = &vmtp_tool_iperf3_ops;
+    } else if (strcmp(name, "vmtp") == 0) {
+        ops = &vmtp_tool_agent_ops;
     } else {
         return vmtp_error_set(err, VMTP_E_INVAL,
-                              "unknown tool '%s' (nuttcp, iperf, iperf3)",
+                              "unknown tool '%s' (nuttcp, iperf, iperf3, "
+                              "vmtp)",
                               name);
     }
     t = vx_calloc(1, sizeof(*t));
@@ -96,10 +100,15 @@ vmtp_tool_new(const char *name, struct vmtp_tool **out, struct vmtp_error *err)
         return vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     }
     t->ops = ops;
-    (void)vx_strlcpy(t->client_bin, ops->name, sizeof(t->client_bin));
-    (void)vx_strlcpy(t->server_bin, ops->name, sizeof(t->server_bin));
+    {
+        const char *bin = ops == &vmtp_tool_agent_ops ? "vmtp-agent"
+                                                      : ops->name;
+        (void)vx_strlcpy(t->client_bin, bin, sizeof(t->client_bin));
+        (void)vx_strlcpy(t->server_bin, bin, sizeof(t->server_bin));
+    }
     (void)vx_strlcpy(t->version, ops->name, sizeof(t->version));
-    t->data_port = ops == &vmtp_tool_iperf3_ops ? VMTP_TOOL_IPERF3_PORT
+    t->data_port = ops == &vmtp_tool_iperf3_ops  ? VMTP_TOOL_IPERF3_PORT
+                   : ops == &vmtp_tool_agent_ops ? VMTP_TOOL_AGENT_PORT
                                                  : VMTP_TOOL_DATA_PORT;
     t->control_port = VMTP_TOOL_CONTROL_PORT;
     *out = t;
@@ -221,6 +230,18 @@ probe(struct vmtp_tool *t,
     add(&b, opt);
     rc = run_argv(t, ex, &b, PROBE_TIMEOUT_MS, &res, err);
     if (rc != VMTP_OK) {
+        vmtp_exec_result_release(&res);
+        return rc;
+    }
+    /* iperf 2 answers -v with status 1; 126/127: cannot execute / not found */
+    if (res.exit_status >= 126 ||
+        (res.out[0] == '\0' && res.err[0] == '\0')) {
+        char say[200];
+        oneline(res.err[0] != '\0' ? res.err : res.out, say, sizeof(say));
+        rc = vmtp_error_set(err, VMTP_E_MEASURE,
+                            "cannot run '%s' (status %d): %s", t->client_bin,
+                            res.exit_status, say);
+        vmtp_exec_result_release(&res);
         return rc;
     }
     vx_buf_init(&all, 2 * VMTP_EXEC_MAX_OUTPUT + 2);
@@ -228,8 +249,16 @@ probe(struct vmtp_tool *t,
         vx_buf_adds(&all, res.err) != 0) {
         rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     } else {
+        struct vmtp_error perr = {0};
         rc = vmtp_parse_tool_version(t->ops->name, vx_buf_str(&all),
-                                     t->version, sizeof(t->version), err);
+                                     t->version, sizeof(t->version), &perr);
+        if (rc != VMTP_OK) {
+            char say[200];
+            oneline(vx_buf_str(&all), say, sizeof(say));
+            rc = vmtp_error_set(err, VMTP_E_MEASURE,
+                                "cannot run '%s' (status %d): %s",
+                                t->client_bin, res.exit_status, say);
+        }
     }
     vx_buf_release(&all);
     vmtp_exec_result_release(&res);
@@ -572,7 +601,14 @@ iperf3_run(struct vmtp_tool *t,
         addf(&b, "%lld", rate_bps_int(tr->rate_bps));
     }
     add(&b, "-J");
-    rc = run_argv(t, ex, &b, trial_timeout_ms(tr), &res, err);
+    /*
+     * An iperf3 UDP client waits forever for the server's answer to its
+     * UDP "connect" datagram when UDP is blocked: keep the wait short.
+     */
+    rc = run_argv(t, ex, &b,
+                  udp ? (tr->duration_s + IPERF3_UDP_MARGIN_S) * 1000
+                      : trial_timeout_ms(tr),
+                  &res, err);
     if (rc != VMTP_OK) {
         goto out;
     }
@@ -593,6 +629,100 @@ const struct vmtp_tool_ops vmtp_tool_iperf3_ops = {
         .probe = iperf3_probe,
         .server_start = iperf3_server_start,
         .run = iperf3_run,
+};
+
+/* ---- vmtp-agent (docs/agent.md) ---------------------------------------- */
+
+static enum vmtp_status
+agent_probe(struct vmtp_tool *t,
+            struct vmtp_executor *ex,
+            struct vmtp_error *err)
+{
+    return probe(t, ex, "--version", err);
+}
+
+static enum vmtp_status
+agent_server_start(struct vmtp_tool *t,
+                   struct vmtp_executor *ex,
+                   const struct vmtp_tool_server_opts *o,
+                   struct vmtp_tool_server *srv,
+                   struct vmtp_error *err)
+{
+    struct argvb b = {.n = 0};
+
+    add(&b, t->server_bin);
+    add(&b, "-s");
+    add(&b, o->ipv6 ? "-6" : "-4");
+    add(&b, "-p");
+    addf(&b, "%d", t->data_port);
+    srv->n_pids = 0;
+    if (ex->ops->spawn(ex, b.v, &srv->pids[0], err) != VMTP_OK) {
+        return err != NULL ? err->code : VMTP_E_SYS;
+    }
+    srv->n_pids = 1;
+    return VMTP_OK;
+}
+
+static enum vmtp_status
+agent_run(struct vmtp_tool *t,
+          struct vmtp_executor *ex,
+          const struct vmtp_trial *tr,
+          struct vmtp_tool_report *rep,
+          struct vmtp_error *err)
+{
+    struct argvb b = {.n = 0};
+    struct vmtp_exec_result res = {0};
+    struct vmtp_error perr = {0};
+    bool udp = tr->protocol != VMTP_PROTO_TCP;
+    enum vmtp_status rc;
+
+    if (tr->reverse) {
+        return vmtp_error_set(err, VMTP_E_MEASURE,
+                              "vmtp-agent has no reverse mode (run the "
+                              "server on the other host)");
+    }
+    add(&b, t->client_bin);
+    add(&b, "-c");
+    add(&b, tr->target);
+    add(&b, tr->ipv6 ? "-6" : "-4");
+    add(&b, "-p");
+    addf(&b, "%d", t->data_port);
+    add(&b, "-m");
+    add(&b, udp ? "udp" : "tcp");
+    add(&b, "-t");
+    addf(&b, "%d", tr->duration_s);
+    add(&b, "-l");
+    addf(&b, "%ld", tr->pkt_size);
+    if (tr->rate_bps > 0) {
+        add(&b, "-b");
+        addf(&b, "%lld", rate_bps_int(tr->rate_bps));
+    }
+    if (tr->protocol == VMTP_PROTO_MULTICAST && tr->mcast_addr != NULL) {
+        add(&b, "-M");
+        add(&b, tr->mcast_addr);
+        add(&b, "--ttl");
+        add(&b, "32");
+    }
+    rc = run_argv(t, ex, &b, trial_timeout_ms(tr), &res, err);
+    if (rc != VMTP_OK) {
+        goto out;
+    }
+    if (vmtp_parse_agent(res.out, udp, rep, &perr) != VMTP_OK) {
+        rc = perr.code == VMTP_E_MEASURE || res.exit_status == 0
+                     ? vmtp_error_set(err, VMTP_E_MEASURE, "%s", perr.msg)
+                     : tool_failed(t, &res, &perr, err);
+    }
+out:
+    vmtp_exec_result_release(&res);
+    return rc;
+}
+
+const struct vmtp_tool_ops vmtp_tool_agent_ops = {
+        .name = "vmtp",
+        .multicast = true,
+        .probe = agent_probe,
+        .server_start = agent_server_start,
+        .run = agent_run,
 };
 
 /* ---- common ------------------------------------------------------------ */

@@ -33,6 +33,7 @@
 #define VMTP_TOOL_DATA_PORT    5001
 #define VMTP_TOOL_CONTROL_PORT 5002
 #define VMTP_TOOL_IPERF3_PORT  5201
+#define VMTP_TOOL_AGENT_PORT   5301
 
 /* What one trial asks for. */
 struct vmtp_trial {
@@ -191,9 +192,15 @@ enum vmtp_status vmtp_parse_iperf3(const char *out,
                                    bool reverse,
                                    struct vmtp_tool_report *rep,
                                    struct vmtp_error *err);
+/* vmtp-agent's client JSON (docs/agent.md in the agent's tree). */
+enum vmtp_status vmtp_parse_agent(const char *out,
+                                  bool udp,
+                                  struct vmtp_tool_report *rep,
+                                  struct vmtp_error *err);
 /*
  * Parse a version banner into "name-x.y[.z]" in buf. Accepts the output
- * of `nuttcp -V`, `iperf -v` and `iperf3 -v`.
+ * of `nuttcp -V`, `iperf -v`, `iperf3 -v` and `vmtp-agent --version`
+ * (name "vmtp", giving "vmtp-agent-x.y.z").
  */
 enum vmtp_status vmtp_parse_tool_version(const char *name,
                                          const char *out,
@@ -205,5 +212,6 @@ enum vmtp_status vmtp_parse_tool_version(const char *name,
 extern const struct vmtp_tool_ops vmtp_tool_nuttcp_ops;
 extern const struct vmtp_tool_ops vmtp_tool_iperf2_ops;
 extern const struct vmtp_tool_ops vmtp_tool_iperf3_ops;
+extern const struct vmtp_tool_ops vmtp_tool_agent_ops;
 
 #endif

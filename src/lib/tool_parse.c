@@ -563,6 +563,10 @@ vmtp_parse_tool_version(const char *name,
         if (p != NULL && strncmp(p, "iperf version", 13) == 0) {
             p = NULL;
         }
+    } else if (strcmp(name, "vmtp") == 0) {
+        marker = "vmtp-agent ";
+        p = strstr(out, marker);
+        name = "vmtp-agent";
     } else {
         return vmtp_error_set(err, VMTP_E_INVAL, "unknown tool '%s'", name);
     }
@@ -590,4 +594,89 @@ vmtp_parse_tool_version(const char *name,
         return vmtp_error_set(err, VMTP_E_INVAL, "version buffer too small");
     }
     return VMTP_OK;
+}
+
+enum vmtp_status
+vmtp_parse_agent(const char *out,
+                 bool udp,
+                 struct vmtp_tool_report *rep,
+                 struct vmtp_error *err)
+{
+    json_error_t jerr;
+    json_t *root = NULL;
+    json_t *o;
+    const char *status;
+    enum vmtp_status rc = VMTP_OK;
+    double v;
+    double w;
+
+    vmtp_tool_report_init(rep);
+    /* one JSON object on one line; log lines go to stderr */
+    root = json_loads(out, JSON_DISABLE_EOF_CHECK, &jerr);
+    if (!json_is_object(root)) {
+        rc = vmtp_error_set(err, VMTP_E_PARSE,
+                            "vmtp-agent: output is not JSON: %s", jerr.text);
+        goto out;
+    }
+    status = json_string_value(json_object_get(root, "status"));
+    if (status == NULL || strcmp(status, "ok") != 0) {
+        const char *msg = json_string_value(json_object_get(root, "error"));
+        rc = vmtp_error_set(err, VMTP_E_MEASURE, "vmtp-agent: %.200s",
+                            msg != NULL ? msg : "test failed");
+        goto out;
+    }
+    rep->rx_bps = jnum(root, "throughput_bps");
+    rep->tx_bps = jnum(root, "send_rate_bps");
+    rep->seconds = jnum(root, "elapsed_s");
+    if (!(rep->rx_bps >= 0) || !(rep->rx_bps < 1e15)) {
+        rc = vmtp_error_set(err, VMTP_E_PARSE,
+                            "vmtp-agent: no throughput_bps");
+        goto out;
+    }
+    o = json_object_get(root, "cpu");
+    v = jnum(o, "client_user_pct");
+    w = jnum(o, "client_sys_pct");
+    rep->cpu_tx_pct = v + w;
+    v = jnum(o, "server_user_pct");
+    w = jnum(o, "server_sys_pct");
+    rep->cpu_rx_pct = v + w;
+    if (!udp) {
+        o = json_object_get(root, "tcp_info");
+        v = jnum(o, "rtt_us");
+        if (v >= 0 && v < 1e12) {
+            rep->rtt_ms = v / 1000.0;
+        }
+        v = jnum(o, "retrans");
+        if (v >= 0 && v < 1e15) {
+            rep->retrans = (long)v;
+        }
+        goto out;
+    }
+    o = json_object_get(root, "udp");
+    {
+        double sent = jnum(o, "packets_sent");
+        double lost = jnum(o, "packets_lost");
+        if (!(sent >= 0) || !(lost >= 0) || sent > 1e15 || lost > 1e15) {
+            rc = vmtp_error_set(err, VMTP_E_PARSE,
+                                "vmtp-agent: no UDP packet counts");
+            goto out;
+        }
+        if (lost > sent) {
+            lost = sent;
+        }
+        rep->tx_packets = (long)sent;
+        rep->lost_packets = (long)lost;
+        rep->loss_pct = sent > 0 ? lost * 100.0 / sent : 100.0;
+        v = jnum(o, "jitter_us");
+        if (v >= 0) {
+            rep->jitter_ms = v / 1000.0;
+        }
+        v = jnum(o, "recv_pps");
+        if (v >= 0) {
+            rep->rx_pps = v;
+        }
+    }
+out:
+    json_decref(root);
+    return rc;
 }

@@ -239,6 +239,39 @@ test_versions(void **state)
                      VMTP_E_PARSE);
 }
 
+static void
+test_agent_json(void **state)
+{
+    char *out = load("agent-tcp.json");
+    struct vmtp_tool_report r;
+    struct vmtp_error e = {0};
+    char v[64];
+
+    (void)state;
+    assert_int_equal(vmtp_parse_agent(out, false, &r, NULL), VMTP_OK);
+    assert_float_equal(r.rx_bps, 2738374019.0, 1e-3);
+    assert_float_equal(r.tx_bps, 2751403799.0, 1e-3);
+    assert_float_equal(r.rtt_ms, 1.115, 1e-9);
+    assert_int_equal(r.retrans, 1);
+    free(out);
+    out = load("agent-udp-loss.json");
+    assert_int_equal(vmtp_parse_agent(out, true, &r, NULL), VMTP_OK);
+    assert_int_equal(r.tx_packets, 77760);
+    assert_float_equal(r.loss_pct, 0, 0);
+    assert_float_equal(r.jitter_ms, 0.07339, 1e-9);
+    assert_float_equal(r.rx_pps, 77439.6, 1e-9);
+    free(out);
+    out = load("agent-noserver.json");
+    assert_int_equal(vmtp_parse_agent(out, false, &r, &e), VMTP_E_MEASURE);
+    assert_non_null(strstr(e.msg, "cannot connect"));
+    free(out);
+    assert_int_equal(vmtp_parse_tool_version("vmtp",
+                                             "vmtp-agent 0.1.0 (protocol 1)\n",
+                                             v, sizeof(v), NULL),
+                     VMTP_OK);
+    assert_string_equal(v, "vmtp-agent-0.1.0");
+}
+
 int
 main(void)
 {
@@ -252,6 +285,7 @@ main(void)
             cmocka_unit_test(test_iperf2_failures),
             cmocka_unit_test(test_iperf3_json),
             cmocka_unit_test(test_versions),
+            cmocka_unit_test(test_agent_json),
     };
     return cmocka_run_group_tests_name("tool_parse", tests, NULL, NULL);
 }
