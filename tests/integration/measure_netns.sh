@@ -7,6 +7,10 @@
 #   measure_netns.sh shaped  TEST_BIN   client <-> router <-> server; the
 #                                       router shapes its egress toward the
 #                                       server with tbf (200 Mbit/s, 20 ms)
+#   measure_netns.sh shaped_udp TEST_BIN  the same at 20 Mbit/s for the UDP
+#                                       search (lab-facts.md: this machine
+#                                       cannot source much more UDP, less
+#                                       so under load; VT_UDP_RATE_MBIT)
 #   measure_netns.sh dropudp TEST_BIN   veth pair; the server drops all UDP
 #
 # Needs root, ip, tc, nft and the tools; exits 77 (skip) otherwise. The
@@ -44,7 +48,7 @@ mkns() {
 
 mkns "$C"
 mkns "$S"
-if [ "$mode" = shaped ]; then
+if [ "$mode" = shaped ] || [ "$mode" = shaped_udp ]; then
   mkns "$R"
   ip link add "vtd${id}c" netns "$C" type veth peer name "vtd${id}rc" netns "$R"
   ip link add "vtd${id}s" netns "$S" type veth peer name "vtd${id}rs" netns "$R"
@@ -61,6 +65,7 @@ if [ "$mode" = shaped ]; then
   ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
   # lab-facts.md: shape in the router, with a short queue (20 ms)
   rate_mbit=200
+  [ "$mode" = shaped_udp ] && rate_mbit=${VT_UDP_RATE_MBIT:-20}
   tc -n "$R" qdisc add dev "vtd${id}rs" root tbf rate ${rate_mbit}mbit \
     burst 32kb latency 20ms
   VT_SERVER4=198.18.72.2
