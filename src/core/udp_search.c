@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "error.h"
-
 #include "vx_banned.h"
 
 /* A trial whose sender reached less than this share of the offered rate
@@ -55,11 +54,11 @@ struct search {
     vmtp_udp_trial_fn *fn;
     void *ud;
     struct vmtp_udp_search_result *res;
-    double under;  /* highest effective rate with loss < lo; 0: none */
+    double under; /* highest effective rate with loss < lo; 0: none */
     int under_idx;
-    double over;   /* lowest effective rate with loss > hi; INFINITY: none */
-    double cap;    /* what the sender can do, as far as we know */
-    int best_idx;  /* highest effective rate with loss <= hi; -1: none */
+    double over;  /* lowest effective rate with loss > hi; INFINITY: none */
+    double cap;   /* what the sender can do, as far as we know */
+    int best_idx; /* highest effective rate with loss <= hi; -1: none */
 };
 
 /* The rate that really went out: the offered one, unless the sender fell
@@ -287,8 +286,7 @@ describe(struct vmtp_udp_search_result *res,
                      "no UDP datagram arrived at %.6g or %.6g Mbit/s: the "
                      "path drops UDP (firewall?); rate 0 after %d trials",
                      res->log[0].offered_bps / 1e6,
-                     res->log[res->trials - 1].offered_bps / 1e6,
-                     res->trials);
+                     res->log[res->trials - 1].offered_bps / 1e6, res->trials);
     } else {
         n = snprintf(res->message, sizeof(res->message),
                      "%s: %.4g Mbit/s received at %.4g Mbit/s offered, loss "
@@ -362,8 +360,9 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
                 return VMTP_OK;
             }
             st.over = e < st.over ? e : st.over;
-            rate = e / 100 < NO_TRAFFIC_RETRY_MAX_BPS ? e / 100
-                                                      : NO_TRAFFIC_RETRY_MAX_BPS;
+            rate = e / 100 < NO_TRAFFIC_RETRY_MAX_BPS
+                           ? e / 100
+                           : NO_TRAFFIC_RETRY_MAX_BPS;
             rate = rate < p->min_rate_bps ? p->min_rate_bps : rate;
             continue;
         }

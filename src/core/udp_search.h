@@ -60,12 +60,12 @@ enum vmtp_udp_outcome {
 
 struct vmtp_udp_search_result {
     enum vmtp_udp_outcome outcome;
-    double rate_bps;           /* offered rate of the reported trial */
+    double rate_bps;              /* offered rate of the reported trial */
     struct vmtp_udp_sample final; /* the reported (confirmation) trial */
-    double zero_loss_rate_bps; /* highest rate with no loss; NAN if none */
-    int trials;                /* trials run */
-    int total_s;               /* sum of their lengths */
-    char message[256];         /* one line saying how it ended */
+    double zero_loss_rate_bps;    /* highest rate with no loss; NAN if none */
+    int trials;                   /* trials run */
+    int total_s;                  /* sum of their lengths */
+    char message[256];            /* one line saying how it ended */
     struct vmtp_udp_sample log[VMTP_UDP_SEARCH_MAX_TRIALS];
 };
 

@@ -1,4 +1,6 @@
 /* \summary: the local executor: posix_spawn, bounded pipes, process groups */
+#include "exec_local.h"
+
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,13 +18,11 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "exec_local.h"
 #include "vx_alloc.h"
+#include "vx_banned.h"
 #include "vx_buf.h"
 #include "vx_str.h"
 #include "vx_time.h"
-
-#include "vx_banned.h"
 
 extern char **environ;
 
@@ -30,8 +30,8 @@ extern char **environ;
 #define KILL_GRACE_US (2u * 1000u * 1000u)
 /* After the child exits, how long to drain pipes a grandchild holds. */
 #define DRAIN_AFTER_EXIT_US (200u * 1000u)
-#define POLL_TICK_MS 100
-#define NETNS_MAX 64
+#define POLL_TICK_MS        100
+#define NETNS_MAX           64
 
 struct local_impl {
     char netns[NETNS_MAX + 1];
@@ -157,16 +157,14 @@ start(const char **argv, int out_fd, int err_fd, pid_t *pid)
     (void)sigfillset(&all);
     rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (rc == 0) {
-        rc = out_fd >= 0
-                     ? posix_spawn_file_actions_adddup2(&fa, out_fd, 1)
-                     : posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
-                                                        O_WRONLY, 0);
+        rc = out_fd >= 0 ? posix_spawn_file_actions_adddup2(&fa, out_fd, 1)
+                         : posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+                                                            O_WRONLY, 0);
     }
     if (rc == 0) {
-        rc = err_fd >= 0
-                     ? posix_spawn_file_actions_adddup2(&fa, err_fd, 2)
-                     : posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
-                                                        O_WRONLY, 0);
+        rc = err_fd >= 0 ? posix_spawn_file_actions_adddup2(&fa, err_fd, 2)
+                         : posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
+                                                            O_WRONLY, 0);
     }
     if (rc == 0) {
         rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
@@ -504,8 +502,7 @@ remove_dir(const char *dir)
 
     if (d != NULL) {
         while ((de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") != 0 &&
-                strcmp(de->d_name, "..") != 0) {
+            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
                 (void)unlinkat(dirfd(d), de->d_name, 0);
             }
         }

@@ -9,9 +9,8 @@
 #include "error.h"
 #include "ping.h"
 #include "vx_alloc.h"
-#include "vx_str.h"
-
 #include "vx_banned.h"
+#include "vx_str.h"
 
 static const long default_tcp_sizes[] = {65536};
 static const long default_udp_sizes[] = {128, 1024, 8192};
@@ -196,8 +195,10 @@ udp_trial(void *ud,
          * The receiver never answered (iperf3 waits forever for its UDP
          * handshake when UDP is dropped): nothing arrived.
          */
-        VLOG(u->r->s->log, VMTP_LOG_DEBUG, "UDP trial: %s: counted as 100%% "
-             "loss", err != NULL ? err->msg : "timeout");
+        VLOG(u->r->s->log, VMTP_LOG_DEBUG,
+             "UDP trial: %s: counted as 100%% "
+             "loss",
+             err != NULL ? err->msg : "timeout");
         out->tx_bps = NAN;
         out->rx_bps = 0;
         out->loss_pct = 100;
@@ -356,8 +357,7 @@ run_udp_family(struct run *r, enum vmtp_proto proto)
     for (size_t i = 0; i < s->n_udp_sizes; i++) {
         enum vmtp_status rc =
                 run_udp_size(r, proto, s->udp_sizes[i], false,
-                             r->peer->client_ex, r->tool,
-                             r->peer->server_addr);
+                             r->peer->client_ex, r->tool, r->peer->server_addr);
         if (rc != VMTP_OK) {
             return rc;
         }
@@ -387,8 +387,10 @@ run_udp_reverse(struct run *r, enum vmtp_proto proto)
     rc = vmtp_tool_server_start(&swapped, p->client_ex, &so, &srv, &terr);
     if (rc != VMTP_OK) {
         struct vmtp_result *res = new_entry(r, proto, -1, true);
-        VLOG(s->log, VMTP_LOG_WARN, "Failed to start %s server for reverse "
-             "dir: %s", vmtp_proto_name(proto), terr.msg);
+        VLOG(s->log, VMTP_LOG_WARN,
+             "Failed to start %s server for reverse "
+             "dir: %s",
+             vmtp_proto_name(proto), terr.msg);
         if (res == NULL) {
             return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
         }
@@ -426,7 +428,9 @@ validate(const struct vmtp_measure_peer *p,
 }
 
 static enum vmtp_status
-flow_error(struct vmtp_flow *flow, struct vmtp_error *err, const char *what,
+flow_error(struct vmtp_flow *flow,
+           struct vmtp_error *err,
+           const char *what,
            const struct vmtp_error *cause)
 {
     char msg[sizeof(cause->msg) + 128];
@@ -437,9 +441,9 @@ flow_error(struct vmtp_flow *flow, struct vmtp_error *err, const char *what,
     if (flow->error == NULL) {
         return vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     }
-    return vmtp_error_set(err, cause->code == VMTP_E_CANCELLED
-                                       ? VMTP_E_CANCELLED
-                                       : VMTP_E_MEASURE,
+    return vmtp_error_set(err,
+                          cause->code == VMTP_E_CANCELLED ? VMTP_E_CANCELLED
+                                                          : VMTP_E_MEASURE,
                           "%s", msg);
 }
 
@@ -465,8 +469,8 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
                   struct vmtp_flow *flow,
                   struct vmtp_error *err)
 {
-    struct run r = {.peer = peer, .tool = tool, .s = s, .flow = flow,
-                    .err = err};
+    struct run r = {
+            .peer = peer, .tool = tool, .s = s, .flow = flow, .err = err};
     struct vmtp_result icmp;
     struct vmtp_tool_server srv = {.n_pids = 0};
     struct vmtp_tool_server_opts so;
@@ -517,8 +521,7 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
     if (strcmp(tool->version, tool->ops->name) == 0) {
         rc = tool->ops->probe(tool, peer->client_ex, &terr);
         if (rc != VMTP_OK) {
-            rc = flow_error(flow, err, "cannot run the throughput tool",
-                            &terr);
+            rc = flow_error(flow, err, "cannot run the throughput tool", &terr);
             goto out;
         }
     }
@@ -537,8 +540,8 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
     }
     if (rc == VMTP_OK && s->multicast) {
         if (!tool->ops->multicast) {
-            struct vmtp_result *res = new_entry(&r, VMTP_PROTO_MULTICAST,
-                                                -1, false);
+            struct vmtp_result *res =
+                    new_entry(&r, VMTP_PROTO_MULTICAST, -1, false);
             char msg[120];
             (void)snprintf(msg, sizeof(msg),
                            "%s cannot measure multicast (use nuttcp)",

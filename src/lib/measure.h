@@ -14,10 +14,10 @@
 
 /* What to measure on a flow (the caller maps config and options here). */
 struct vmtp_measure_settings {
-    bool tcp;       /* protocols contain T */
-    bool udp;       /* U */
-    bool icmp;      /* I */
-    bool multicast; /* M (needs multicast_addr and a tool that can) */
+    bool tcp;              /* protocols contain T */
+    bool udp;              /* U */
+    bool icmp;             /* I */
+    bool multicast;        /* M (needs multicast_addr and a tool that can) */
     const long *tcp_sizes; /* tcp_pkt_sizes */
     size_t n_tcp_sizes;
     int tcp_loop_count;    /* tcp_tp_loop_count, >= 1 */

@@ -8,13 +8,12 @@
 
 #include "error.h"
 #include "vx_alloc.h"
-#include "vx_str.h"
-
 #include "vx_banned.h"
+#include "vx_str.h"
 
 #define FAST_INTERVAL_S 0.002
 #define SLOW_INTERVAL_S 0.2
-#define RUN_MARGIN_S 10
+#define RUN_MARGIN_S    10
 
 static int
 cmp_double(const void *a, const void *b)
@@ -96,8 +95,8 @@ vmtp_parse_ping(const char *out,
             strstr(bol, "bytes from") > p) {
             continue;
         }
-        if (memmem(p, eol != NULL ? (size_t)(eol - p) : strlen(p), "DUP!",
-                   4) != NULL) {
+        if (memmem(p, eol != NULL ? (size_t)(eol - p) : strlen(p), "DUP!", 4) !=
+            NULL) {
             continue; /* a duplicate reply is not a new sample */
         }
         if (num_at(p, &t, NULL) && n < max_times) {
@@ -117,8 +116,8 @@ vmtp_parse_ping(const char *out,
         e--;
     }
     if (!num_at(e, &tx, NULL) ||
-        !num_at(p + strlen(" packets transmitted, "), &rx, NULL) ||
-        tx > 1e12 || rx > 1e12) {
+        !num_at(p + strlen(" packets transmitted, "), &rx, NULL) || tx > 1e12 ||
+        rx > 1e12) {
         return vmtp_error_set(err, VMTP_E_PARSE,
                               "ping: bad packet counts in output");
     }
@@ -156,9 +155,8 @@ vmtp_parse_ping(const char *out,
 static bool
 interval_refused(const struct vmtp_exec_result *r)
 {
-    return r->exit_status == 2 &&
-           (strstr(r->err, "interval") != NULL ||
-            strstr(r->out, "interval") != NULL);
+    return r->exit_status == 2 && (strstr(r->err, "interval") != NULL ||
+                                   strstr(r->out, "interval") != NULL);
 }
 
 static enum vmtp_status
@@ -266,9 +264,8 @@ vmtp_ping_run(struct vmtp_executor *ex,
         rc = ping_one(ex, o, o->sizes[i], interval, &r, err);
         if (rc == VMTP_OK && interval_refused(&r) && o->interval_s <= 0 &&
             interval < SLOW_INTERVAL_S) {
-            VLOG(o->log, VMTP_LOG_DEBUG,
-                 "ping refused -i %.3f, using %.1f s", interval,
-                 SLOW_INTERVAL_S);
+            VLOG(o->log, VMTP_LOG_DEBUG, "ping refused -i %.3f, using %.1f s",
+                 interval, SLOW_INTERVAL_S);
             interval = SLOW_INTERVAL_S;
             vmtp_exec_result_release(&r);
             rc = ping_one(ex, o, o->sizes[i], interval, &r, err);
@@ -287,8 +284,8 @@ vmtp_ping_run(struct vmtp_executor *ex,
             vmtp_exec_result_release(&r);
             goto out;
         }
-        if (r.exit_status == 2 || strstr(r.out, "packets transmitted") ==
-                                          NULL) {
+        if (r.exit_status == 2 ||
+            strstr(r.out, "packets transmitted") == NULL) {
             char msg[200];
             size_t j = 0;
             const char *src = r.err[0] != '\0' ? r.err : r.out;

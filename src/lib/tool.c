@@ -1,4 +1,6 @@
 /* \summary: tool drivers: nuttcp, iperf 2 and iperf3 command lines and runs */
+#include "tool.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -7,17 +9,15 @@
 #include <string.h>
 
 #include "error.h"
-#include "tool.h"
 #include "vx_alloc.h"
+#include "vx_banned.h"
 #include "vx_buf.h"
 #include "vx_str.h"
 #include "vx_time.h"
 
-#include "vx_banned.h"
-
 /* Executor timeout of a trial: its duration plus this margin. */
-#define TRIAL_MARGIN_S 20
-#define PROBE_TIMEOUT_MS 10000
+#define TRIAL_MARGIN_S      20
+#define PROBE_TIMEOUT_MS    10000
 #define IPERF3_UDP_MARGIN_S 8
 /* How long a freshly spawned server gets before the first client. */
 #define SERVER_SETTLE_US (500u * 1000u)
@@ -101,8 +101,8 @@ vmtp_tool_new(const char *name, struct vmtp_tool **out, struct vmtp_error *err)
     }
     t->ops = ops;
     {
-        const char *bin = ops == &vmtp_tool_agent_ops ? "vmtp-agent"
-                                                      : ops->name;
+        const char *bin =
+                ops == &vmtp_tool_agent_ops ? "vmtp-agent" : ops->name;
         (void)vx_strlcpy(t->client_bin, bin, sizeof(t->client_bin));
         (void)vx_strlcpy(t->server_bin, bin, sizeof(t->server_bin));
     }
@@ -151,8 +151,8 @@ vmtp_tool_report_to_result(const struct vmtp_tool_report *rep,
             }
         }
         if (!isnan(rep->owd_ms) &&
-            json_object_set_new(res->extra, "owd_ms",
-                                json_real(rep->owd_ms)) != 0) {
+            json_object_set_new(res->extra, "owd_ms", json_real(rep->owd_ms)) !=
+                    0) {
             return VMTP_E_NOMEM;
         }
     }
@@ -190,8 +190,8 @@ run_argv(struct vmtp_tool *t,
          struct vmtp_error *err)
 {
     if (b->overflow) {
-        return vmtp_error_set(err, VMTP_E_INVAL,
-                              "%s: command line too long", t->ops->name);
+        return vmtp_error_set(err, VMTP_E_INVAL, "%s: command line too long",
+                              t->ops->name);
     }
     return ex->ops->run(ex, b->v, timeout_ms, res, err);
 }
@@ -204,8 +204,8 @@ tool_failed(const struct vmtp_tool *t,
             struct vmtp_error *err)
 {
     char say[200];
-    const char *src = res->err != NULL && res->err[0] != '\0' ? res->err
-                                                              : res->out;
+    const char *src =
+            res->err != NULL && res->err[0] != '\0' ? res->err : res->out;
 
     if (res->exit_status == 0 && perr != NULL) {
         return vmtp_error_set(err, VMTP_E_MEASURE, "%s", perr->msg);
@@ -234,8 +234,7 @@ probe(struct vmtp_tool *t,
         return rc;
     }
     /* iperf 2 answers -v with status 1; 126/127: cannot execute / not found */
-    if (res.exit_status >= 126 ||
-        (res.out[0] == '\0' && res.err[0] == '\0')) {
+    if (res.exit_status >= 126 || (res.out[0] == '\0' && res.err[0] == '\0')) {
         char say[200];
         oneline(res.err[0] != '\0' ? res.err : res.out, say, sizeof(say));
         rc = vmtp_error_set(err, VMTP_E_MEASURE,
@@ -250,8 +249,8 @@ probe(struct vmtp_tool *t,
         rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     } else {
         struct vmtp_error perr = {0};
-        rc = vmtp_parse_tool_version(t->ops->name, vx_buf_str(&all),
-                                     t->version, sizeof(t->version), &perr);
+        rc = vmtp_parse_tool_version(t->ops->name, vx_buf_str(&all), t->version,
+                                     sizeof(t->version), &perr);
         if (rc != VMTP_OK) {
             char say[200];
             oneline(vx_buf_str(&all), say, sizeof(say));
@@ -389,8 +388,7 @@ nuttcp_run(struct vmtp_tool *t,
         goto out;
     }
     if (res.exit_status != 0 ||
-        vmtp_parse_nuttcp(res.out, udp, tr->pkt_size, rep, &perr) !=
-                VMTP_OK) {
+        vmtp_parse_nuttcp(res.out, udp, tr->pkt_size, rep, &perr) != VMTP_OK) {
         rc = tool_failed(t, &res, &perr, err);
     }
 out:
@@ -439,8 +437,7 @@ iperf2_server_start(struct vmtp_tool *t,
         if (b.overflow) {
             return vmtp_error_set(err, VMTP_E_INVAL, "command line too long");
         }
-        if (ex->ops->spawn(ex, b.v, &srv->pids[srv->n_pids], err) !=
-            VMTP_OK) {
+        if (ex->ops->spawn(ex, b.v, &srv->pids[srv->n_pids], err) != VMTP_OK) {
             return err != NULL ? err->code : VMTP_E_SYS;
         }
         srv->n_pids++;
@@ -488,8 +485,7 @@ iperf2_run_once(struct vmtp_tool *t,
     if (rc != VMTP_OK) {
         goto out;
     }
-    if (vmtp_parse_iperf2(res.out, udp, tr->pkt_size, rep, &perr) !=
-        VMTP_OK) {
+    if (vmtp_parse_iperf2(res.out, udp, tr->pkt_size, rep, &perr) != VMTP_OK) {
         rc = res.exit_status == 0
                      ? vmtp_error_set(err, perr.code, "%s", perr.msg)
                      : tool_failed(t, &res, &perr, err);
@@ -782,8 +778,8 @@ vmtp_tool_run(struct vmtp_tool *t,
                               t->ops->name);
     }
     if (trial->protocol != VMTP_PROTO_TCP && !(trial->rate_bps > 0)) {
-        return vmtp_error_set(err, VMTP_E_INVAL,
-                              "%s: a UDP trial needs a rate", t->ops->name);
+        return vmtp_error_set(err, VMTP_E_INVAL, "%s: a UDP trial needs a rate",
+                              t->ops->name);
     }
     return t->ops->run(t, ex, trial, rep, err);
 }

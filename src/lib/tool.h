@@ -40,10 +40,10 @@ struct vmtp_trial {
     enum vmtp_proto protocol; /* TCP, UDP or MULTICAST */
     const char *target;       /* server address, an IP literal */
     bool ipv6;
-    bool reverse;       /* TCP only: the server sends (download) */
-    long pkt_size;      /* TCP buffer length / UDP datagram payload, bytes */
-    int duration_s;     /* >= 1 */
-    double rate_bps;    /* offered rate; 0 = unlimited (TCP only) */
+    bool reverse;    /* TCP only: the server sends (download) */
+    long pkt_size;   /* TCP buffer length / UDP datagram payload, bytes */
+    int duration_s;  /* >= 1 */
+    double rate_bps; /* offered rate; 0 = unlimited (TCP only) */
     const char *mcast_addr; /* MULTICAST: group address, else NULL */
 };
 
@@ -146,9 +146,8 @@ struct vmtp_tool {
  * Errors: VMTP_E_INVAL (unknown name), VMTP_E_NOMEM. Free with
  * vmtp_tool_free().
  */
-enum vmtp_status vmtp_tool_new(const char *name,
-                               struct vmtp_tool **out,
-                               struct vmtp_error *err);
+enum vmtp_status
+vmtp_tool_new(const char *name, struct vmtp_tool **out, struct vmtp_error *err);
 void vmtp_tool_free(struct vmtp_tool *t);
 
 /*

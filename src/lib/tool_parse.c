@@ -7,9 +7,8 @@
 
 #include "error.h"
 #include "tool.h"
-#include "vx_str.h"
-
 #include "vx_banned.h"
+#include "vx_str.h"
 
 /* Longest number token we read; longer ones are rejected. */
 #define NUM_MAX 40
@@ -316,8 +315,7 @@ iperf2_tcp_extras(const char *after, size_t left, struct vmtp_tool_report *rep)
         const char *slash = strchr(cw, '/');
         double rtt_us;
         rep->retrans = rtry;
-        if (slash != NULL && scan_num(slash + 1, &rtt_us) > 0 &&
-            rtt_us >= 0) {
+        if (slash != NULL && scan_num(slash + 1, &rtt_us) > 0 && rtt_us >= 0) {
             rep->rtt_ms = rtt_us / 1000.0;
         }
     }
@@ -340,15 +338,15 @@ vmtp_parse_iperf2(const char *out,
     vmtp_tool_report_init(rep);
     if (strstr(out, "connect failed") != NULL) {
         line = strstr(out, "connect failed");
-        excerpt(line, ex, sizeof(ex) < line_len(line) + 1
-                                  ? sizeof(ex)
-                                  : line_len(line) + 1);
+        excerpt(line, ex,
+                sizeof(ex) < line_len(line) + 1 ? sizeof(ex)
+                                                : line_len(line) + 1);
         return vmtp_error_set(err, VMTP_E_MEASURE, "iperf: %s", ex);
     }
     if (!udp) {
         line = last_line_with(out, "bits/sec");
-        if (line == NULL || !iperf_rate(line, len = line_len(line), &bps,
-                                        &after)) {
+        if (line == NULL ||
+            !iperf_rate(line, len = line_len(line), &bps, &after)) {
             excerpt(out, ex, sizeof(ex));
             return vmtp_error_set(err, VMTP_E_PARSE,
                                   "iperf: no TCP rate in output '%s'", ex);
@@ -498,8 +496,7 @@ vmtp_parse_iperf3(const char *out,
         }
         {
             json_t *streams = json_object_get(end, "streams");
-            json_t *snd = json_object_get(json_array_get(streams, 0),
-                                          "sender");
+            json_t *snd = json_object_get(json_array_get(streams, 0), "sender");
             v = jnum(snd, "mean_rtt");
             if (v >= 0 && v < 1e12) {
                 rep->rtt_ms = v / 1000.0;
@@ -578,16 +575,15 @@ vmtp_parse_tool_version(const char *name,
     while ((p[n] >= '0' && p[n] <= '9') || (p[n] == '.' && n > 0)) {
         n++;
         if (n > 20) {
-            return vmtp_error_set(err, VMTP_E_PARSE,
-                                  "%s: version too long", name);
+            return vmtp_error_set(err, VMTP_E_PARSE, "%s: version too long",
+                                  name);
         }
     }
     while (n > 0 && p[n - 1] == '.') {
         n--;
     }
     if (n == 0) {
-        return vmtp_error_set(err, VMTP_E_PARSE, "%s: no version number",
-                              name);
+        return vmtp_error_set(err, VMTP_E_PARSE, "%s: no version number", name);
     }
     w = snprintf(buf, buflen, "%s-%.*s", name, (int)n, p);
     if (w < 0 || (size_t)w >= buflen) {
@@ -629,8 +625,7 @@ vmtp_parse_agent(const char *out,
     rep->tx_bps = jnum(root, "send_rate_bps");
     rep->seconds = jnum(root, "elapsed_s");
     if (!(rep->rx_bps >= 0) || !(rep->rx_bps < 1e15)) {
-        rc = vmtp_error_set(err, VMTP_E_PARSE,
-                            "vmtp-agent: no throughput_bps");
+        rc = vmtp_error_set(err, VMTP_E_PARSE, "vmtp-agent: no throughput_bps");
         goto out;
     }
     o = json_object_get(root, "cpu");

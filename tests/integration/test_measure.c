@@ -4,12 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmtp_test.h"
-
 #include "exec_local.h"
 #include "measure.h"
 #include "result.h"
 #include "tool.h"
+#include "vmtp_test.h"
 
 /*
  * Run by measure_netns.sh / measure_shaped.sh, which create the namespaces
@@ -219,12 +218,12 @@ one_tool_plain(const char *name, bool ipv6)
             assert_string_equal(r->tool, "ping");
             assert_int_equal(r->n_icmp, 2);
             if (json_object_get(r->extra, "udp_search") != NULL) {
-            char *j = json_dumps(json_object_get(r->extra, "udp_search"),
-                                 JSON_COMPACT);
-            print_message("  search: %s\n", j != NULL ? j : "?");
-            free(j);
-        }
-        for (size_t k = 0; k < r->n_icmp; k++) {
+                char *j = json_dumps(json_object_get(r->extra, "udp_search"),
+                                     JSON_COMPACT);
+                print_message("  search: %s\n", j != NULL ? j : "?");
+                free(j);
+            }
+            for (size_t k = 0; k < r->n_icmp; k++) {
                 assert_null(r->icmp[k].error);
                 assert_int_equal(r->icmp[k].tx_packets, 5);
                 assert_int_equal(r->icmp[k].rx_packets, 5);
@@ -450,15 +449,13 @@ shaped_tool(const char *name, bool udp)
     assert_null(flow.results[0].error);
     if (!udp) {
         print_message("%s: TCP %.1f%% of the TCP goodput\n", name,
-                      flow.results[0].throughput_kbps * 1000 / tcp_truth *
-                              100);
-        assert_true(fabs(flow.results[0].throughput_kbps * 1000 -
-                         tcp_truth) <= 0.05 * tcp_truth);
+                      flow.results[0].throughput_kbps * 1000 / tcp_truth * 100);
+        assert_true(fabs(flow.results[0].throughput_kbps * 1000 - tcp_truth) <=
+                    0.05 * tcp_truth);
     } else {
         json_t *sr = json_object_get(flow.results[0].extra, "udp_search");
         print_message("%s: UDP %.1f%% of the UDP goodput\n", name,
-                      flow.results[0].throughput_kbps * 1000 / udp_truth *
-                              100);
+                      flow.results[0].throughput_kbps * 1000 / udp_truth * 100);
         /*
          * iperf 2 paces UDP in bursts when it is short of CPU (it catches
          * up after each scheduling delay), and a shaper with a 20 ms queue
@@ -467,8 +464,8 @@ shaped_tool(const char *name, bool udp)
          * wider bound; the others must be within 5%.
          */
         double tol = strcmp(name, "iperf") == 0 ? 0.10 : 0.05;
-        assert_true(fabs(flow.results[0].throughput_kbps * 1000 -
-                         udp_truth) <= tol * udp_truth);
+        assert_true(fabs(flow.results[0].throughput_kbps * 1000 - udp_truth) <=
+                    tol * udp_truth);
         assert_non_null(sr);
         assert_true(json_integer_value(json_object_get(sr, "total_s")) <=
                     s.search.max_total_s);
@@ -537,8 +534,7 @@ test_measure_udp_dropped_ends_with_zero(void **state)
                                           .client_ex = p.c,
                                           .server_addr = env("VT_SERVER4")};
         memset(&flow, 0, sizeof(flow));
-        assert_int_equal(vmtp_measure_flow(&peer, t, &s, &flow, NULL),
-                         VMTP_OK);
+        assert_int_equal(vmtp_measure_flow(&peer, t, &s, &flow, NULL), VMTP_OK);
         dump_flow(tools[i], &flow);
         assert_int_equal(flow.n_results, 1);
         assert_float_equal(flow.results[0].throughput_kbps, 0, 0);

@@ -9,9 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmtp_test.h"
-
 #include "exec_local.h"
+#include "vmtp_test.h"
 
 static int
 setup(void **state)
@@ -54,8 +53,8 @@ static void
 test_exec_local_arguments_are_not_shell_parsed(void **state)
 {
     struct vmtp_executor *ex = *state;
-    const char *argv[] = {"printf", "%s|", "a b", "eth0;touch x", "$HOME",
-                          NULL};
+    const char *argv[] = {"printf",       "%s|",   "a b",
+                          "eth0;touch x", "$HOME", NULL};
     struct vmtp_exec_result r;
 
     assert_int_equal(ex->ops->run(ex, argv, 10000, &r, NULL), VMTP_OK);
@@ -176,8 +175,7 @@ test_exec_local_cancel_stops_a_run(void **state)
 
     (void)state;
     assert_int_equal(vmtp_exec_local_new(&o, &ex, NULL), VMTP_OK);
-    assert_int_equal(ex->ops->run(ex, argv, 60000, &r, NULL),
-                     VMTP_E_CANCELLED);
+    assert_int_equal(ex->ops->run(ex, argv, 60000, &r, NULL), VMTP_E_CANCELLED);
     vmtp_exec_result_release(&r);
     ex->ops->free(ex);
 }

@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmtp_test.h"
-
 #include "exec_local.h"
 #include "ping.h"
+#include "vmtp_test.h"
 
 static char *
 load(const char *name)
@@ -139,10 +138,8 @@ test_ping_run_on_loopback_honours_count_and_sizes(void **state)
 {
     struct vmtp_executor *ex = NULL;
     const long sizes[] = {64, 391, 1500};
-    struct vmtp_ping_opts o = {.target = "127.0.0.1",
-                               .sizes = sizes,
-                               .n_sizes = 3,
-                               .count = 7};
+    struct vmtp_ping_opts o = {
+            .target = "127.0.0.1", .sizes = sizes, .n_sizes = 3, .count = 7};
     struct vmtp_result res;
 
     (void)state;

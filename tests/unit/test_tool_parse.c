@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmtp_test.h"
-
 #include "error.h"
 #include "tool.h"
+#include "vmtp_test.h"
 
 /* Read tests/data/tools/NAME into a malloc'd string. */
 static char *
@@ -110,8 +109,7 @@ test_nuttcp_error_output_is_parse_error(void **state)
     struct vmtp_error e = {0};
 
     (void)state;
-    assert_int_equal(vmtp_parse_nuttcp(out, false, 1024, &r, &e),
-                     VMTP_E_PARSE);
+    assert_int_equal(vmtp_parse_nuttcp(out, false, 1024, &r, &e), VMTP_E_PARSE);
     assert_non_null(strstr(e.msg, "no rate_Mbps"));
     free(out);
     assert_int_equal(vmtp_parse_nuttcp("rate_Mbps=1 drop=1", true, 1, &r, &e),
@@ -225,18 +223,18 @@ test_versions(void **state)
     assert_string_equal(v, "nuttcp-6.1.2");
     assert_int_equal(vmtp_parse_tool_version(
                              "iperf",
-                             "iperf version 2.1.8 (12 August 2022) pthreads",
-                             v, sizeof(v), NULL),
+                             "iperf version 2.1.8 (12 August 2022) pthreads", v,
+                             sizeof(v), NULL),
                      VMTP_OK);
     assert_string_equal(v, "iperf-2.1.8");
     assert_int_equal(vmtp_parse_tool_version("iperf3",
-                                             "iperf 3.12 (cJSON 1.7.15)\n",
-                                             v, sizeof(v), NULL),
+                                             "iperf 3.12 (cJSON 1.7.15)\n", v,
+                                             sizeof(v), NULL),
                      VMTP_OK);
     assert_string_equal(v, "iperf3-3.12");
-    assert_int_equal(vmtp_parse_tool_version("iperf3", "garbage", v,
-                                             sizeof(v), NULL),
-                     VMTP_E_PARSE);
+    assert_int_equal(
+            vmtp_parse_tool_version("iperf3", "garbage", v, sizeof(v), NULL),
+            VMTP_E_PARSE);
 }
 
 static void

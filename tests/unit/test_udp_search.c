@@ -3,9 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vmtp_test.h"
-
 #include "udp_search.h"
+#include "vmtp_test.h"
 
 /*
  * A simulated path: the sender reaches at most sender_cap_bps; the link
@@ -97,8 +96,7 @@ check_case(struct sim *s, double hint_bps)
     assert_int_equal(r.trials, s->calls);
     assert_true(r.total_s <= p.max_total_s);
     if (fabs(r.final.rx_bps - k) > 0.03 * k) {
-        print_error("knee %.0f, got %.0f: %s\n", k, r.final.rx_bps,
-                    r.message);
+        print_error("knee %.0f, got %.0f: %s\n", k, r.final.rx_bps, r.message);
     }
     assert_true(fabs(r.final.rx_bps - k) <= 0.03 * k);
     assert_true(r.message[0] != '\0');
@@ -111,9 +109,8 @@ test_udp_search_finds_link_capacity(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-        struct sim s = {.capacity_bps = caps[i],
-                        .sender_cap_bps = 1e12,
-                        .rng = 42 + i};
+        struct sim s = {
+                .capacity_bps = caps[i], .sender_cap_bps = 1e12, .rng = 42 + i};
         check_case(&s, 0);
         s.calls = 0;
         check_case(&s, caps[i] * 0.955); /* a TCP figure as first guess */
@@ -125,9 +122,7 @@ test_udp_search_finds_link_capacity(void **state)
 static void
 test_udp_search_sender_limited(void **state)
 {
-    struct sim s = {.capacity_bps = 10e9,
-                    .sender_cap_bps = 300e6,
-                    .rng = 7};
+    struct sim s = {.capacity_bps = 10e9, .sender_cap_bps = 300e6, .rng = 7};
     struct vmtp_udp_search_params p;
     struct vmtp_udp_search_result r;
 
@@ -212,9 +207,7 @@ static void
 test_udp_search_tiny_rates_never_loop(void **state)
 {
     /* The original looped forever or divided by zero at a few kbit/s. */
-    struct sim s = {.capacity_bps = 3e3,
-                    .sender_cap_bps = 1e12,
-                    .rng = 11};
+    struct sim s = {.capacity_bps = 3e3, .sender_cap_bps = 1e12, .rng = 11};
     struct vmtp_udp_search_params p;
     struct vmtp_udp_search_result r;
 
@@ -262,16 +255,13 @@ test_udp_search_trial_error_and_bad_params(void **state)
                      VMTP_E_MEASURE);
     assert_int_equal(r.trials, 1);
     p.loss_lo_pct = 6;
-    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e),
-                     VMTP_E_INVAL);
+    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_E_INVAL);
     vmtp_udp_search_params_init(&p);
     p.loss_hi_pct = 100;
-    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e),
-                     VMTP_E_INVAL);
+    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_E_INVAL);
     vmtp_udp_search_params_init(&p);
     p.max_trials = 1;
-    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e),
-                     VMTP_E_INVAL);
+    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_E_INVAL);
 }
 
 int
