@@ -1,0 +1,434 @@
+/* \summary: UDP max-rate search: model-guided bisection with hard caps */
+#include "udp_search.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "vx_banned.h"
+
+/* A trial whose sender reached less than this share of the offered rate
+ * was sender-limited. */
+#define SENDER_LIMITED_RATIO 0.95
+/* After a first trial where nothing arrived, the rate of the second. */
+#define NO_TRAFFIC_RETRY_MAX_BPS 10e6
+
+void
+vmtp_udp_search_params_init(struct vmtp_udp_search_params *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->loss_lo_pct = 2.0;
+    p->loss_hi_pct = 5.0;
+    p->min_rate_bps = 100e3;
+    p->max_rate_bps = 10e9;
+    p->hint_bps = 0;
+    p->trial_s = 1;
+    p->confirm_s = 2;
+    p->max_trials = 12;
+    p->max_total_s = 30;
+    p->resolution = 0.02;
+    p->zero_loss = false;
+}
+
+const char *
+vmtp_udp_outcome_name(enum vmtp_udp_outcome o)
+{
+    switch (o) {
+    case VMTP_UDP_FOUND:
+        return "found";
+    case VMTP_UDP_CONVERGED:
+        return "converged";
+    case VMTP_UDP_SENDER_LIMITED:
+        return "sender-limited";
+    case VMTP_UDP_CAPPED:
+        return "capped";
+    case VMTP_UDP_NO_TRAFFIC:
+        return "no-traffic";
+    }
+    return "unknown";
+}
+
+struct search {
+    const struct vmtp_udp_search_params *p;
+    vmtp_udp_trial_fn *fn;
+    void *ud;
+    struct vmtp_udp_search_result *res;
+    double under; /* highest effective rate with loss < lo; 0: none */
+    int under_idx;
+    double over;  /* lowest effective rate with loss > hi; INFINITY: none */
+    double cap;   /* what the sender can do, as far as we know */
+    int best_idx; /* highest effective rate with loss <= hi; -1: none */
+};
+
+/* The rate that really went out: the offered one, unless the sender fell
+ * short of it. */
+static double
+effective(const struct vmtp_udp_sample *s)
+{
+    double e = s->offered_bps;
+
+    if (s->tx_bps > 0 && s->tx_bps < e) {
+        e = s->tx_bps;
+    }
+    return e;
+}
+
+static bool
+sender_limited(const struct vmtp_udp_sample *s)
+{
+    return s->tx_bps > 0 && s->tx_bps < SENDER_LIMITED_RATIO * s->offered_bps;
+}
+
+static bool
+budget(const struct search *st, int trial_s, bool keep_confirm)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    int reserve_n = keep_confirm && p->confirm_s > 0 ? 1 : 0;
+    int reserve_s = keep_confirm ? p->confirm_s : 0;
+
+    return st->res->trials + 1 + reserve_n <= p->max_trials &&
+           st->res->total_s + trial_s + reserve_s <= p->max_total_s;
+}
+
+static enum vmtp_status
+run_trial(struct search *st,
+          double rate,
+          int dur,
+          int *idx,
+          struct vmtp_error *err)
+{
+    struct vmtp_udp_search_result *res = st->res;
+    struct vmtp_udp_sample s = {
+            .tx_bps = NAN,
+            .rx_bps = NAN,
+            .loss_pct = NAN,
+            .rx_pps = NAN,
+            .jitter_ms = NAN,
+    };
+    enum vmtp_status rc;
+
+    if (res->trials >= st->p->max_trials ||
+        res->trials >= VMTP_UDP_SEARCH_MAX_TRIALS) {
+        return vmtp_error_set(err, VMTP_E_INTERNAL, "trial cap passed");
+    }
+    rc = st->fn(st->ud, rate, dur, &s, err);
+    if (rc != VMTP_OK) {
+        return rc;
+    }
+    s.offered_bps = rate;
+    s.duration_s = dur;
+    if (isnan(s.loss_pct)) {
+        return vmtp_error_set(err, VMTP_E_MEASURE,
+                              "UDP trial at %.0f bit/s gave no loss figure",
+                              rate);
+    }
+    if (s.loss_pct < 0) {
+        s.loss_pct = 0;
+    }
+    if (s.loss_pct > 100) {
+        s.loss_pct = 100;
+    }
+    if (!(s.rx_bps >= 0)) {
+        s.rx_bps = 0;
+    }
+    res->log[res->trials] = s;
+    *idx = res->trials;
+    res->trials++;
+    res->total_s += dur;
+    return VMTP_OK;
+}
+
+/* The next rate: the capacity model if it falls well inside the bracket,
+ * else the middle of the bracket. */
+static double
+next_rate(const struct search *st, const struct vmtp_udp_sample *s)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    double lo_b = st->under > 0 ? st->under : p->min_rate_bps;
+    double up_b = st->over < st->cap ? st->over : st->cap;
+    double mid_loss = (p->loss_lo_pct + p->loss_hi_pct) / 200.0;
+    double model;
+    double margin = p->resolution / 2;
+    double rate;
+
+    if (s->loss_pct > 0 && s->rx_bps > 0) {
+        /* Loss from a full link: rx is its capacity; aim at mid band. */
+        model = s->rx_bps / (1.0 - mid_loss);
+    } else {
+        model = effective(s) * (isinf(st->over) ? 4.0 : 2.0);
+    }
+    if (model > lo_b * (1 + margin) && model < up_b * (1 - margin)) {
+        rate = model;
+    } else if (up_b / lo_b > 4.0) {
+        rate = sqrt(lo_b * up_b);
+    } else {
+        rate = (lo_b + up_b) / 2.0;
+    }
+    if (rate < p->min_rate_bps) {
+        rate = p->min_rate_bps;
+    }
+    if (rate > p->max_rate_bps) {
+        rate = p->max_rate_bps;
+    }
+    return rate;
+}
+
+static enum vmtp_status
+validate(const struct vmtp_udp_search_params *p, struct vmtp_error *err)
+{
+    if (!(p->loss_lo_pct >= 0) || !(p->loss_hi_pct >= p->loss_lo_pct) ||
+        !(p->loss_hi_pct < 100)) {
+        return vmtp_error_set(err, VMTP_E_INVAL,
+                              "udp_loss_rate_range must be 0 <= lo <= hi < "
+                              "100, not [%g, %g]",
+                              p->loss_lo_pct, p->loss_hi_pct);
+    }
+    if (!(p->min_rate_bps >= 1) || !(p->max_rate_bps >= p->min_rate_bps) ||
+        !(p->max_rate_bps < 1e13)) {
+        return vmtp_error_set(err, VMTP_E_INVAL, "bad UDP search rate range");
+    }
+    if (p->trial_s < 1 || p->confirm_s < 0 || p->max_trials < 2 ||
+        p->max_trials > VMTP_UDP_SEARCH_MAX_TRIALS ||
+        p->max_total_s < p->trial_s + p->confirm_s ||
+        !(p->resolution >= 0.001) || !(p->resolution <= 0.5) ||
+        !(p->hint_bps >= 0)) {
+        return vmtp_error_set(err, VMTP_E_INVAL,
+                              "bad UDP search limits (trials %d, %d s)",
+                              p->max_trials, p->max_total_s);
+    }
+    return VMTP_OK;
+}
+
+/* The trial with the least loss (for a search that found nothing good). */
+static int
+least_loss(const struct vmtp_udp_search_result *res)
+{
+    int best = -1;
+
+    for (int i = 0; i < res->trials; i++) {
+        if (best < 0 || res->log[i].loss_pct < res->log[best].loss_pct) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+static void
+zero_loss_search(struct search *st, struct vmtp_error *err)
+{
+    struct vmtp_udp_search_result *res = st->res;
+    const struct vmtp_udp_search_params *p = st->p;
+    double z_lo = 0;
+    double z_hi = INFINITY;
+
+    for (int i = 0; i < res->trials; i++) {
+        double e = effective(&res->log[i]);
+        if (res->log[i].loss_pct <= 0 && res->log[i].rx_bps > 0) {
+            z_lo = e > z_lo ? e : z_lo;
+        } else if (e < z_hi) {
+            z_hi = e;
+        }
+    }
+    while (budget(st, p->trial_s, false)) {
+        double rate;
+        int idx;
+
+        if (z_lo > 0 && (isinf(z_hi) || z_hi / z_lo <= 1 + p->resolution)) {
+            break;
+        }
+        if (z_lo > 0) {
+            rate = (z_lo + z_hi) / 2;
+        } else if (!isinf(z_hi) && z_hi / 2 >= p->min_rate_bps) {
+            rate = z_hi / 2;
+        } else {
+            break;
+        }
+        if (run_trial(st, rate, p->trial_s, &idx, err) != VMTP_OK) {
+            break; /* the main figure stands; NDR stays unknown */
+        }
+        if (res->log[idx].loss_pct <= 0 && res->log[idx].rx_bps > 0) {
+            z_lo = effective(&res->log[idx]);
+        } else {
+            z_hi = effective(&res->log[idx]);
+        }
+    }
+    res->zero_loss_rate_bps = z_lo > 0 ? z_lo : NAN;
+}
+
+static void
+describe(struct vmtp_udp_search_result *res,
+         const struct vmtp_udp_search_params *p)
+{
+    const struct vmtp_udp_sample *f = &res->final;
+    const char *how = "";
+    int n;
+
+    switch (res->outcome) {
+    case VMTP_UDP_FOUND:
+    case VMTP_UDP_CONVERGED:
+        how = "";
+        break;
+    case VMTP_UDP_SENDER_LIMITED:
+        how = "; the sender could not go faster (sender-limited)";
+        break;
+    case VMTP_UDP_CAPPED:
+        how = f->loss_pct > p->loss_hi_pct
+                      ? "; trial/time cap reached and no rate kept the loss "
+                        "in range"
+                      : "; trial/time cap reached";
+        break;
+    case VMTP_UDP_NO_TRAFFIC:
+        break;
+    }
+    if (res->outcome == VMTP_UDP_NO_TRAFFIC) {
+        n = snprintf(res->message, sizeof(res->message),
+                     "no UDP datagram arrived at %.6g or %.6g Mbit/s: the "
+                     "path drops UDP (firewall?); rate 0 after %d trials",
+                     res->log[0].offered_bps / 1e6,
+                     res->log[res->trials - 1].offered_bps / 1e6, res->trials);
+    } else {
+        n = snprintf(res->message, sizeof(res->message),
+                     "%s: %.4g Mbit/s received at %.4g Mbit/s offered, loss "
+                     "%.2f%% (range %g-%g%%), %d trials, %d s%s",
+                     vmtp_udp_outcome_name(res->outcome), f->rx_bps / 1e6,
+                     f->offered_bps / 1e6, f->loss_pct, p->loss_lo_pct,
+                     p->loss_hi_pct, res->trials, res->total_s, how);
+    }
+    (void)n;
+}
+
+enum vmtp_status
+vmtp_udp_search(const struct vmtp_udp_search_params *p,
+                vmtp_udp_trial_fn *fn,
+                void *ud,
+                struct vmtp_udp_search_result *res,
+                struct vmtp_error *err)
+{
+    struct search st = {
+            .p = p,
+            .fn = fn,
+            .ud = ud,
+            .res = res,
+            .under = 0,
+            .under_idx = -1,
+            .over = INFINITY,
+            .best_idx = -1,
+    };
+    enum vmtp_status rc;
+    double rate;
+    int cand = -1;
+    int zero_trials = 0;
+    int idx = -1;
+
+    memset(res, 0, sizeof(*res));
+    res->zero_loss_rate_bps = NAN;
+    rc = validate(p, err);
+    if (rc != VMTP_OK) {
+        return rc;
+    }
+    st.cap = p->max_rate_bps;
+    rate = p->hint_bps > 0 ? p->hint_bps * 1.04 : p->max_rate_bps;
+    rate = rate < p->min_rate_bps ? p->min_rate_bps : rate;
+    rate = rate > p->max_rate_bps ? p->max_rate_bps : rate;
+    res->outcome = VMTP_UDP_CAPPED;
+
+    while (budget(&st, p->trial_s, true)) {
+        const struct vmtp_udp_sample *s;
+        double e;
+        double up_b;
+
+        rc = run_trial(&st, rate, p->trial_s, &idx, err);
+        if (rc != VMTP_OK) {
+            return rc;
+        }
+        s = &res->log[idx];
+        e = effective(s);
+        if (sender_limited(s) && s->tx_bps < st.cap) {
+            st.cap = s->tx_bps;
+        }
+        if ((s->rx_bps <= 0 || s->loss_pct >= 100) && st.best_idx < 0 &&
+            st.under <= 0) {
+            /* Nothing arrived: once more, slowly, before giving up. */
+            zero_trials++;
+            if (zero_trials >= 2 || rate <= p->min_rate_bps ||
+                !budget(&st, p->trial_s, true)) {
+                res->outcome = VMTP_UDP_NO_TRAFFIC;
+                res->final = *s;
+                res->rate_bps = 0;
+                describe(res, p);
+                return VMTP_OK;
+            }
+            st.over = e < st.over ? e : st.over;
+            rate = e / 100 < NO_TRAFFIC_RETRY_MAX_BPS
+                           ? e / 100
+                           : NO_TRAFFIC_RETRY_MAX_BPS;
+            rate = rate < p->min_rate_bps ? p->min_rate_bps : rate;
+            continue;
+        }
+        if (s->loss_pct <= p->loss_hi_pct &&
+            (st.best_idx < 0 || e > effective(&res->log[st.best_idx]))) {
+            st.best_idx = idx;
+        }
+        if (s->loss_pct > p->loss_hi_pct) {
+            st.over = e < st.over ? e : st.over;
+        } else if (s->loss_pct < p->loss_lo_pct) {
+            if (e > st.under) {
+                st.under = e;
+                st.under_idx = idx;
+            }
+        } else {
+            res->outcome = VMTP_UDP_FOUND;
+            cand = idx;
+            break;
+        }
+        up_b = st.over < st.cap ? st.over : st.cap;
+        if (st.under > 0 && st.under >= up_b * (1 - p->resolution) &&
+            st.under >= st.cap * (1 - p->resolution)) {
+            res->outcome = VMTP_UDP_SENDER_LIMITED;
+            cand = st.under_idx;
+            break;
+        }
+        if (st.under > 0 && up_b / st.under <= 1 + p->resolution) {
+            res->outcome = VMTP_UDP_CONVERGED;
+            cand = st.under_idx;
+            break;
+        }
+        rate = next_rate(&st, s);
+    }
+    if (cand < 0) {
+        cand = st.best_idx >= 0 ? st.best_idx : least_loss(res);
+    }
+    if (cand < 0) {
+        return vmtp_error_set(err, VMTP_E_INTERNAL, "UDP search ran no trial");
+    }
+    res->final = res->log[cand];
+    /* Confirmation: the chosen rate once more, for confirm_s seconds. */
+    if (p->confirm_s > 0 && budget(&st, p->confirm_s, false)) {
+        double crate = res->log[cand].offered_bps;
+
+        rc = run_trial(&st, crate, p->confirm_s, &idx, err);
+        if (rc != VMTP_OK) {
+            return rc;
+        }
+        if (res->log[idx].loss_pct > p->loss_hi_pct &&
+            res->outcome != VMTP_UDP_SENDER_LIMITED &&
+            budget(&st, p->confirm_s, false)) {
+            /* The trial was lucky: step down to the undershoot side. */
+            double lower = st.under > 0 && st.under < crate
+                                   ? st.under
+                                   : crate * (1 - 2 * p->resolution);
+            rc = run_trial(&st, lower, p->confirm_s, &idx, err);
+            if (rc != VMTP_OK) {
+                return rc;
+            }
+        }
+        res->final = res->log[idx];
+    }
+    res->rate_bps = res->final.offered_bps;
+    if (p->zero_loss) {
+        zero_loss_search(&st, NULL);
+    }
+    describe(res, p);
+    return VMTP_OK;
+}

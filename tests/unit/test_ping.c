@@ -1,0 +1,176 @@
+/* \summary: unit tests of the ping driver: captured outputs and loopback */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_local.h"
+#include "ping.h"
+#include "vmtp_test.h"
+
+static char *
+load(const char *name)
+{
+    const char *root = getenv("VMTP_SOURCE_ROOT");
+    char path[1024];
+    FILE *f;
+    char *buf;
+    long n;
+
+    (void)snprintf(path, sizeof(path), "%s/tests/data/tools/%s",
+                   root != NULL ? root : ".", name);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    assert_true(n >= 0);
+    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    (void)fclose(f);
+    return buf;
+}
+
+static void
+test_ping_parses_iputils_summary_and_replies(void **state)
+{
+    char *out = load("ping-64.txt");
+    struct vmtp_icmp_stat st;
+    double t[16];
+    size_t n = 0;
+
+    (void)state;
+    vmtp_icmp_stat_init(&st, 64);
+    assert_int_equal(vmtp_parse_ping(out, &st, t, 16, &n, NULL), VMTP_OK);
+    assert_int_equal(st.tx_packets, 5);
+    assert_int_equal(st.rx_packets, 5);
+    assert_int_equal(n, 5);
+    assert_true(st.rtt_min_ms <= st.rtt_avg_ms);
+    assert_true(st.rtt_avg_ms <= st.rtt_max_ms);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(t[i] >= st.rtt_min_ms - 1e-9);
+        assert_true(t[i] <= st.rtt_max_ms + 1e-9);
+    }
+    free(out);
+}
+
+static void
+test_ping_partial_loss_counts_replies(void **state)
+{
+    char *out = load("ping-loss.txt");
+    struct vmtp_icmp_stat st;
+    double t[32];
+    size_t n = 0;
+
+    (void)state;
+    vmtp_icmp_stat_init(&st, 64);
+    assert_int_equal(vmtp_parse_ping(out, &st, t, 32, &n, NULL), VMTP_OK);
+    assert_int_equal(st.tx_packets, 20);
+    assert_int_equal(st.rx_packets, 12);
+    assert_int_equal(n, 12);
+    assert_float_equal(st.rtt_min_ms, 0.042, 1e-12);
+    assert_float_equal(st.rtt_stddev_ms, 0.020, 1e-12);
+    free(out);
+}
+
+static void
+test_ping_full_loss_is_a_clear_error(void **state)
+{
+    const char *files[] = {"ping-allloss.txt", "ping-unreachable.txt"};
+
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        char *out = load(files[i]);
+        struct vmtp_icmp_stat st;
+        struct vmtp_error e = {0};
+
+        vmtp_icmp_stat_init(&st, 64);
+        assert_int_equal(vmtp_parse_ping(out, &st, NULL, 0, NULL, &e),
+                         VMTP_E_MEASURE);
+        assert_string_equal(e.msg, "100% packet loss (0 of 3 replies)");
+        assert_int_equal(st.rx_packets, 0);
+        free(out);
+    }
+}
+
+static void
+test_ping_ipv6_and_garbage(void **state)
+{
+    char *out = load("ping6-391.txt");
+    struct vmtp_icmp_stat st;
+    struct vmtp_error e = {0};
+    double t[8];
+    size_t n = 0;
+
+    (void)state;
+    vmtp_icmp_stat_init(&st, 391);
+    assert_int_equal(vmtp_parse_ping(out, &st, t, 8, &n, NULL), VMTP_OK);
+    assert_int_equal(n, 5);
+    assert_float_equal(st.rtt_max_ms, 0.040, 1e-12);
+    free(out);
+    out = load("ping-interval-refused.txt");
+    assert_int_equal(vmtp_parse_ping(out, &st, t, 8, &n, &e), VMTP_E_PARSE);
+    free(out);
+    /* more replies than room: bounded */
+    out = load("ping-loss.txt");
+    assert_int_equal(vmtp_parse_ping(out, &st, t, 3, &n, NULL), VMTP_OK);
+    assert_int_equal(n, 3);
+    free(out);
+}
+
+static void
+test_ping_percentiles_nearest_rank(void **state)
+{
+    double v[] = {5, 1, 4, 2, 3, 10, 9, 8, 7, 6};
+
+    (void)state;
+    assert_float_equal(vmtp_percentile(v, 10, 0.5), 5, 0);
+    assert_float_equal(vmtp_percentile(v, 10, 0.9), 9, 0);
+    assert_float_equal(vmtp_percentile(v, 10, 0.99), 10, 0);
+    assert_float_equal(vmtp_percentile(v, 1, 0.5), 1, 0);
+    assert_true(isnan(vmtp_percentile(v, 0, 0.5)));
+}
+
+static void
+test_ping_run_on_loopback_honours_count_and_sizes(void **state)
+{
+    struct vmtp_executor *ex = NULL;
+    const long sizes[] = {64, 391, 1500};
+    struct vmtp_ping_opts o = {
+            .target = "127.0.0.1", .sizes = sizes, .n_sizes = 3, .count = 7};
+    struct vmtp_result res;
+
+    (void)state;
+    assert_int_equal(vmtp_exec_local_new(NULL, &ex, NULL), VMTP_OK);
+    vmtp_result_init(&res, VMTP_PROTO_ICMP);
+    assert_int_equal(vmtp_ping_run(ex, &o, &res, NULL), VMTP_OK);
+    assert_string_equal(res.tool, "ping");
+    assert_int_equal(res.n_icmp, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(res.icmp[i].packet_size, sizes[i]);
+        assert_null(res.icmp[i].error);
+        assert_int_equal(res.icmp[i].tx_packets, 7);
+        assert_int_equal(res.icmp[i].rx_packets, 7);
+        assert_false(isnan(res.icmp[i].rtt_p50_ms));
+        assert_true(res.icmp[i].rtt_p50_ms <= res.icmp[i].rtt_p99_ms);
+        assert_true(res.icmp[i].rtt_p99_ms <= res.icmp[i].rtt_max_ms);
+    }
+    vmtp_result_release(&res);
+    ex->ops->free(ex);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_ping_parses_iputils_summary_and_replies),
+            cmocka_unit_test(test_ping_partial_loss_counts_replies),
+            cmocka_unit_test(test_ping_full_loss_is_a_clear_error),
+            cmocka_unit_test(test_ping_ipv6_and_garbage),
+            cmocka_unit_test(test_ping_percentiles_nearest_rank),
+            cmocka_unit_test(test_ping_run_on_loopback_honours_count_and_sizes),
+    };
+    return cmocka_run_group_tests_name("ping", tests, NULL, NULL);
+}
