@@ -13,7 +13,10 @@
 #include "vx_alloc.h"
 #include "vx_buf.h"
 #include "vx_str.h"
+
+/* clang-format off: vx_banned.h must stay the last include */
 #include "vx_banned.h"
+/* clang-format on */
 
 #define PROBE_TIMEOUT_MS 20000
 
@@ -51,8 +54,8 @@ vmtp_probe_parse_ip_json(const char *json,
     memset(addr, 0, sizeof(*addr));
     if (root == NULL) {
         return vmtp_error_set(err, VMTP_E_PARSE,
-                              "ip -j addr: bad JSON at line %d: %s",
-                              jerr.line, jerr.text);
+                              "ip -j addr: bad JSON at line %d: %s", jerr.line,
+                              jerr.text);
     }
     link = json_array_get(root, 0);
     infos = json_object_get(link, "addr_info");
@@ -62,7 +65,8 @@ vmtp_probe_parse_ip_json(const char *json,
                             "ip -j addr: expected [{\"addr_info\": [...]}]");
         goto out;
     }
-    json_array_foreach(infos, i, ai) {
+    json_array_foreach(infos, i, ai)
+    {
         const char *fam = json_string_value(json_object_get(ai, "family"));
         const char *local = json_string_value(json_object_get(ai, "local"));
         const char *scope = json_string_value(json_object_get(ai, "scope"));
@@ -150,9 +154,7 @@ vmtp_host_info_release(struct vmtp_host_info *info)
  * the newline). Stops early when fn returns non-zero.
  */
 static void
-for_lines(const char *text,
-          int (*fn)(const char *, size_t, void *),
-          void *ud)
+for_lines(const char *text, int (*fn)(const char *, size_t, void *), void *ud)
 {
     const char *p = text;
 
@@ -318,26 +320,45 @@ release_name(const char *ver)
     static const struct {
         const char *prefix;
         const char *name;
-    } years[] = {{"2015.1", "Kilo"},     {"2014.2", "Juno"},
-                 {"2014.1", "Icehouse"}, {"2013.2", "Havana"},
-                 {"2013.1", "Grizzly"},  {"2012.2", "Folsom"},
-                 {"2012.1", "Essex"},    {"2011.3", "Diablo"},
-                 {"2011.2", "Cactus"},   {"2011.1", "Bexar"},
-                 {"2010.1", "Austin"},   {"2023.1", "2023.1 Antelope"},
+    } years[] = {{"2015.1", "Kilo"},
+                 {"2014.2", "Juno"},
+                 {"2014.1", "Icehouse"},
+                 {"2013.2", "Havana"},
+                 {"2013.1", "Grizzly"},
+                 {"2012.2", "Folsom"},
+                 {"2012.1", "Essex"},
+                 {"2011.3", "Diablo"},
+                 {"2011.2", "Cactus"},
+                 {"2011.1", "Bexar"},
+                 {"2010.1", "Austin"},
+                 {"2023.1", "2023.1 Antelope"},
                  {"2023.2", "2023.2 Bobcat"},
                  {"2024.1", "2024.1 Caracal"},
                  {"2024.2", "2024.2 Dalmatian"},
                  {"2025.1", "2025.1 Epoxy"},
                  {"2025.2", "2025.2 Flamingo"}};
     /* nova major version 12 .. 32 */
-    static const char *const nova[] = {
-            "Liberty",        "Mitaka",          "Newton",
-            "Ocata",          "Pike",            "Queens",
-            "Rocky",          "Stein",           "Train",
-            "Ussuri",         "Victoria",        "Wallaby",
-            "Xena",           "Yoga",            "Zed",
-            "2023.1 Antelope", "2023.2 Bobcat",  "2024.1 Caracal",
-            "2024.2 Dalmatian", "2025.1 Epoxy",  "2025.2 Flamingo"};
+    static const char *const nova[] = {"Liberty",
+                                       "Mitaka",
+                                       "Newton",
+                                       "Ocata",
+                                       "Pike",
+                                       "Queens",
+                                       "Rocky",
+                                       "Stein",
+                                       "Train",
+                                       "Ussuri",
+                                       "Victoria",
+                                       "Wallaby",
+                                       "Xena",
+                                       "Yoga",
+                                       "Zed",
+                                       "2023.1 Antelope",
+                                       "2023.2 Bobcat",
+                                       "2024.1 Caracal",
+                                       "2024.2 Dalmatian",
+                                       "2025.1 Epoxy",
+                                       "2025.2 Flamingo"};
     char major[8];
     const char *dot = strchr(ver, '.');
     const char *errstr = NULL;
@@ -356,7 +377,8 @@ release_name(const char *ver)
     }
     memcpy(major, ver, (size_t)(dot - ver));
     major[dot - ver] = '\0';
-    m = vx_strtonum(major, 12, 12 + (long long)(sizeof(nova) / sizeof(nova[0])) - 1,
+    m = vx_strtonum(major, 12,
+                    12 + (long long)(sizeof(nova) / sizeof(nova[0])) - 1,
                     &errstr);
     return errstr == NULL ? nova[m - 12] : NULL;
 }
@@ -376,7 +398,8 @@ vmtp_probe_openstack_release(const char *text)
     }
     /* A Debian epoch ("2:26.2.0-0ubuntu1") is not part of the version. */
     colon = strchr(p, ':');
-    if (colon != NULL && colon > p && strspn(p, "0123456789") == (size_t)(colon - p)) {
+    if (colon != NULL && colon > p &&
+        strspn(p, "0123456789") == (size_t)(colon - p)) {
         p = colon + 1;
     }
     if (!find_version(p, ver, sizeof(ver))) {
@@ -417,8 +440,7 @@ ini_line(const char *line, size_t len, void *ud)
         const char *close = memchr(line, ']', len);
         size_t slen = strlen(st->section);
 
-        st->in_section = close != NULL &&
-                         (size_t)(close - line - 1) == slen &&
+        st->in_section = close != NULL && (size_t)(close - line - 1) == slen &&
                          strncmp(line + 1, st->section, slen) == 0;
         return 0;
     }
@@ -536,8 +558,8 @@ vmtp_probe_parse_neutron(const char *ml2_conf,
     if (encap == NULL) {
         char *vx = vmtp_probe_ini_get(lb_agent, "vxlan", "enable_vxlan");
 
-        if (vx != NULL && (strcasecmp(vx, "true") == 0 ||
-                           strcasecmp(vx, "yes") == 0)) {
+        if (vx != NULL &&
+            (strcasecmp(vx, "true") == 0 || strcasecmp(vx, "yes") == 0)) {
             encap = vx_strdup("vxlan");
         }
         free(vx);
@@ -624,12 +646,11 @@ probe_openstack(struct vmtp_executor *ex,
                 struct vmtp_host_info *info,
                 struct vmtp_error *err)
 {
-    static const char *const nova_manage[] = {"nova-manage", "--version",
-                                              NULL};
+    static const char *const nova_manage[] = {"nova-manage", "--version", NULL};
     static const char *const dpkg[] = {"dpkg-query", "-W", "-f=${Version}",
                                        "nova-common", NULL};
-    static const char *const rpm[] = {"rpm", "-q", "--qf", "%{VERSION}",
-                                      "openstack-nova-common", NULL};
+    static const char *const rpm[] = {
+            "rpm", "-q", "--qf", "%{VERSION}", "openstack-nova-common", NULL};
     const char *const *cmds[] = {nova_manage, dpkg, rpm};
     enum vmtp_status st = VMTP_OK;
 
@@ -668,8 +689,7 @@ probe_neutron(struct vmtp_executor *ex,
         st = fetch(ex, argv, false, &text[i], err);
     }
     if (st == VMTP_OK &&
-        vmtp_probe_parse_neutron(text[0], text[1], text[2],
-                                 &info->l2agent_type,
+        vmtp_probe_parse_neutron(text[0], text[1], text[2], &info->l2agent_type,
                                  &info->encapsulation) != 0) {
         st = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     }

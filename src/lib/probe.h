@@ -101,9 +101,8 @@ char *vmtp_probe_openstack_release(const char *text);
  * The value of `key` in `[section]` of INI text (last one wins, as in
  * oslo.config), trimmed; NULL when absent.
  */
-char *vmtp_probe_ini_get(const char *text,
-                         const char *section,
-                         const char *key);
+char *
+vmtp_probe_ini_get(const char *text, const char *section, const char *key);
 
 /*
  * L2 agent type and encapsulation from Neutron's config files (each text

@@ -22,7 +22,10 @@
 #include "vx_shquote.h"
 #include "vx_str.h"
 #include "vx_time.h"
+
+/* clang-format off: vx_banned.h must stay the last include */
 #include "vx_banned.h"
+/* clang-format on */
 
 /* This file is the only one that includes <libssh/libssh.h>. */
 
@@ -122,8 +125,8 @@ fingerprint(ssh_session s)
     if (ssh_get_server_publickey(s, &key) != SSH_OK) {
         return NULL;
     }
-    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
-                               &hlen) == 0) {
+    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) ==
+        0) {
         fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
     }
     ssh_clean_pubkey_hash(&hash);
@@ -135,8 +138,8 @@ static enum vmtp_status
 check_host_key(struct remote *r, struct vmtp_error *err)
 {
     enum ssh_known_hosts_e st = ssh_session_is_known_server(r->session);
-    const char *kh = r->known_hosts != NULL ? r->known_hosts
-                                            : "~/.ssh/known_hosts";
+    const char *kh =
+            r->known_hosts != NULL ? r->known_hosts : "~/.ssh/known_hosts";
     char *fp = fingerprint(r->session);
     const char *fps = fp != NULL ? fp : "?";
     enum vmtp_status rc = VMTP_OK;
@@ -174,8 +177,8 @@ check_host_key(struct remote *r, struct vmtp_error *err)
     case SSH_KNOWN_HOSTS_ERROR:
     default:
         rc = vmtp_error_set(err, VMTP_E_SSH,
-                            "%s: cannot check host key against %s: %s",
-                            r->name, kh, ssh_get_error(r->session));
+                            "%s: cannot check host key against %s: %s", r->name,
+                            kh, ssh_get_error(r->session));
         break;
     }
     ssh_string_free_char(fp);
@@ -192,8 +195,8 @@ try_key_file(struct remote *r, const char *path, bool must_exist)
         return SSH_AUTH_DENIED;
     }
     if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) != SSH_OK) {
-        VLOG(r->log, VMTP_LOG_DEBUG, "%s: cannot read private key %s",
-             r->name, path);
+        VLOG(r->log, VMTP_LOG_DEBUG, "%s: cannot read private key %s", r->name,
+             path);
         return SSH_AUTH_DENIED;
     }
     rc = ssh_userauth_publickey(r->session, NULL, key);
@@ -247,12 +250,11 @@ try_kbdint(struct remote *r)
         for (int i = 0; i < n; i++) {
             char echo = 0;
 
-            (void)ssh_userauth_kbdint_getprompt(r->session, (unsigned)i,
-                                                &echo);
+            (void)ssh_userauth_kbdint_getprompt(r->session, (unsigned)i, &echo);
             /* Answer hidden prompts with the password, others empty. */
-            if (ssh_userauth_kbdint_setanswer(
-                        r->session, (unsigned)i,
-                        echo == 0 ? r->password : "") < 0) {
+            if (ssh_userauth_kbdint_setanswer(r->session, (unsigned)i,
+                                              echo == 0 ? r->password : "") <
+                0) {
                 return SSH_AUTH_ERROR;
             }
         }
@@ -327,10 +329,9 @@ authenticate(struct remote *r, struct vmtp_error *err)
             goto lost;
         }
     }
-    st = vmtp_error_set(err, VMTP_E_AUTH,
-                        "%s: authentication failed (tried:%s)", r->name,
-                        vx_buf_len(&tried) > 0 ? vx_buf_str(&tried)
-                                               : " nothing allowed");
+    st = vmtp_error_set(
+            err, VMTP_E_AUTH, "%s: authentication failed (tried:%s)", r->name,
+            vx_buf_len(&tried) > 0 ? vx_buf_str(&tried) : " nothing allowed");
     goto out;
 lost:
     st = vmtp_error_set(err, VMTP_E_SSH,
@@ -461,8 +462,8 @@ on_exit_signal(ssh_session s,
     static const struct {
         const char *name;
         int num;
-    } sigs[] = {{"HUP", 1},   {"INT", 2},   {"QUIT", 3}, {"ILL", 4},
-                {"ABRT", 6},  {"FPE", 8},   {"KILL", 9}, {"USR1", 10},
+    } sigs[] = {{"HUP", 1},   {"INT", 2},   {"QUIT", 3},  {"ILL", 4},
+                {"ABRT", 6},  {"FPE", 8},   {"KILL", 9},  {"USR1", 10},
                 {"SEGV", 11}, {"USR2", 12}, {"PIPE", 13}, {"ALRM", 14},
                 {"TERM", 15}};
     struct run_state *rs = userdata;
@@ -544,10 +545,8 @@ drain(ssh_channel ch, struct run_state *rs, int is_stderr)
     }
 }
 
-static enum vmtp_status kill_pids(struct remote *r,
-                                  const long *pids,
-                                  size_t n,
-                                  struct vmtp_error *err);
+static enum vmtp_status
+kill_pids(struct remote *r, const long *pids, size_t n, struct vmtp_error *err);
 
 /*
  * Run an already quoted command line `cmd` (the wrapper included) and wait
@@ -582,8 +581,8 @@ exec_wait(struct remote *r,
     }
     if (ssh_set_channel_callbacks(ch, &cb) != SSH_OK ||
         ssh_channel_request_exec(ch, cmd) != SSH_OK) {
-        st = vmtp_error_set(err, VMTP_E_SSH, "%s: cannot run '%s': %s",
-                            r->name, what, ssh_get_error(r->session));
+        st = vmtp_error_set(err, VMTP_E_SSH, "%s: cannot run '%s': %s", r->name,
+                            what, ssh_get_error(r->session));
         goto out;
     }
     (void)ssh_channel_send_eof(ch); /* no stdin */
@@ -591,14 +590,14 @@ exec_wait(struct remote *r,
         int n;
 
         if (honour_cancel && cancelled(r)) {
-            st = vmtp_error_set(err, VMTP_E_CANCELLED,
-                                "%s: '%s' cancelled", r->name, what);
+            st = vmtp_error_set(err, VMTP_E_CANCELLED, "%s: '%s' cancelled",
+                                r->name, what);
             break;
         }
         if (vx_now_us() >= deadline) {
             st = vmtp_error_set(err, VMTP_E_TIMEOUT,
-                                "%s: '%s' timed out after %d ms", r->name,
-                                what, timeout_ms);
+                                "%s: '%s' timed out after %d ms", r->name, what,
+                                timeout_ms);
             break;
         }
         n = ssh_channel_poll_timeout(ch, REMOTE_SLICE_MS, 0);
@@ -671,12 +670,11 @@ build_cmd(struct remote *r,
 {
     vx_buf_init(cmd, REMOTE_CMD_MAX);
     if (argv == NULL || argv[0] == NULL) {
-        return vmtp_error_set(err, VMTP_E_INVAL, "%s: empty command",
-                              r->name);
+        return vmtp_error_set(err, VMTP_E_INVAL, "%s: empty command", r->name);
     }
     if (vx_buf_adds(cmd, wrapper) != 0 || vx_shquote_argv(cmd, argv) != 0) {
-        return vmtp_error_set(err, VMTP_E_INVAL,
-                              "%s: command '%s' too long", r->name, argv[0]);
+        return vmtp_error_set(err, VMTP_E_INVAL, "%s: command '%s' too long",
+                              r->name, argv[0]);
     }
     return VMTP_OK;
 }
@@ -744,8 +742,8 @@ control(struct remote *r,
     enum vmtp_status st = build_cmd(r, wrapper, argv, &cmd, err);
 
     if (st == VMTP_OK) {
-        st = exec_wait(r, vx_buf_str(&cmd), argv[0], REMOTE_CTL_TIMEOUT,
-                       false, rs, &status, err);
+        st = exec_wait(r, vx_buf_str(&cmd), argv[0], REMOTE_CTL_TIMEOUT, false,
+                       rs, &status, err);
     }
     if (st == VMTP_OK && status != 0) {
         st = vmtp_error_set(err, VMTP_E_SSH, "%s: '%s' failed (status %d): %s",
@@ -865,8 +863,7 @@ remote_kill(struct vmtp_executor *ex, long pid, struct vmtp_error *err)
     }
     if (i == r->npids) {
         return vmtp_error_set(err, VMTP_E_INVAL,
-                              "%s: pid %ld was not started here", r->name,
-                              pid);
+                              "%s: pid %ld was not started here", r->name, pid);
     }
     st = kill_pids(r, &pid, 1, err);
     if (st == VMTP_OK) {
@@ -920,8 +917,8 @@ remote_kill_all(struct vmtp_executor *ex)
 static enum vmtp_status
 make_private_dir(struct remote *r, char **dir, struct vmtp_error *err)
 {
-    static const char *const argv[] = {"mktemp", "-d", "-t",
-                                       "vmtp.XXXXXXXXXX", NULL};
+    static const char *const argv[] = {"mktemp", "-d", "-t", "vmtp.XXXXXXXXXX",
+                                       NULL};
     struct run_state rs;
     char **grown;
     char *nl;
@@ -947,8 +944,7 @@ make_private_dir(struct remote *r, char **dir, struct vmtp_error *err)
     s = vx_buf_str(&rs.out);
     if (s[0] != '/' || strstr(s, "/vmtp.") == NULL) {
         st = vmtp_error_set(err, VMTP_E_SSH,
-                            "%s: mktemp -d gave no usable directory",
-                            r->name);
+                            "%s: mktemp -d gave no usable directory", r->name);
         goto out;
     }
     *dir = vx_strdup(s);
@@ -1214,8 +1210,7 @@ vmtp_remote_new(const struct vmtp_remote_opts *opts,
     r->ex.impl = r;
     r->port = opts->port != 0 ? opts->port : 22;
     if (r->port == 22) {
-        n = snprintf(r->name, sizeof(r->name), "%s@%s", opts->user,
-                     opts->host);
+        n = snprintf(r->name, sizeof(r->name), "%s@%s", opts->user, opts->host);
     } else {
         n = snprintf(r->name, sizeof(r->name), "%s@[%s]:%u", opts->user,
                      opts->host, r->port);

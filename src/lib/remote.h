@@ -79,8 +79,7 @@ enum vmtp_status vmtp_remote_new(const struct vmtp_remote_opts *opts,
  * The number of remote processes and private directories the executor
  * currently owns (what kill_all() would clean). For tests and logs.
  */
-void vmtp_remote_owned(const struct vmtp_executor *ex,
-                       size_t *npids,
-                       size_t *ndirs);
+void
+vmtp_remote_owned(const struct vmtp_executor *ex, size_t *npids, size_t *ndirs);
 
 #endif

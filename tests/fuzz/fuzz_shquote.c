@@ -59,8 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (vx_shquote(&b, in) != 0) {
         __builtin_trap(); /* 4x + 2 always fits */
     }
-    if (unquote(vx_buf_str(&b), back, size + 1) != 0 ||
-        strcmp(back, in) != 0) {
+    if (unquote(vx_buf_str(&b), back, size + 1) != 0 || strcmp(back, in) != 0) {
         __builtin_trap();
     }
     vx_buf_release(&b);

@@ -84,8 +84,9 @@ on_host(int host, const char *cmd, char *buf, size_t bufsize)
     FILE *fp;
     size_t n;
 
-    (void)snprintf(line, sizeof(line), "'%s' host --prefix '%s' %d sh -c \"%s\"",
-                   env("LAB_SCRIPT"), env("LAB_PREFIX"), host, cmd);
+    (void)snprintf(line, sizeof(line),
+                   "'%s' host --prefix '%s' %d sh -c \"%s\"", env("LAB_SCRIPT"),
+                   env("LAB_PREFIX"), host, cmd);
     fp = popen(line, "r");
     assert_non_null(fp);
     n = fread(buf, 1, bufsize - 1, fp);
@@ -332,8 +333,7 @@ test_timeout_kills_remote_process(void **state)
     struct vmtp_error err;
 
     (void)state;
-    assert_int_equal(ex->ops->run(ex, slow, 1000, &res, &err),
-                     VMTP_E_TIMEOUT);
+    assert_int_equal(ex->ops->run(ex, slow, 1000, &res, &err), VMTP_E_TIMEOUT);
     assert_non_null(strstr(err.msg, "root@198.18.0.11"));
     assert_non_null(strstr(err.msg, "timed out"));
     release_res(&res);
@@ -377,8 +377,7 @@ check_upload_spawn_kill_all(int host)
     size_t npids;
     size_t ndirs;
 
-    assert_int_equal(ex->ops->upload(ex, "/bin/sleep", &rpath, &err),
-                     VMTP_OK);
+    assert_int_equal(ex->ops->upload(ex, "/bin/sleep", &rpath, &err), VMTP_OK);
     assert_true(vx_startswith(rpath, "/tmp/vmtp."));
     assert_true(host_has_path(host, rpath));
     argv[0] = rpath;
@@ -437,8 +436,9 @@ static void
 test_quoting_injection_runs_nothing(void **state)
 {
     const char *ls[] = {"ls", "eth0;touch /tmp/vt-ssh-mark1", NULL};
-    const char *ip[] = {"ip", "addr", "show", "dev",
-                        "eth0$(touch /tmp/vt-ssh-mark2)", NULL};
+    const char *ip[] = {
+            "ip", "addr", "show", "dev", "eth0$(touch /tmp/vt-ssh-mark2)",
+            NULL};
     const char *echo[] = {"echo", "a'b;touch /tmp/vt-ssh-mark3;'", "`id`",
                           NULL};
     const char *sp[] = {"sleep", "1;touch /tmp/vt-ssh-mark4", NULL};

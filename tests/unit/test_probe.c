@@ -52,8 +52,7 @@ test_probe_ip_json_global_addresses(void **state)
     struct vmtp_error err;
 
     (void)state;
-    assert_int_equal(vmtp_probe_parse_ip_json(json, "eth0", &a, &err),
-                     VMTP_OK);
+    assert_int_equal(vmtp_probe_parse_ip_json(json, "eth0", &a, &err), VMTP_OK);
     assert_string_equal(a.ipv4, "198.18.0.11");
     assert_string_equal(a.ipv6, "2001:db8::b"); /* not the fe80:: one */
     free(json);
@@ -80,13 +79,12 @@ test_probe_ip_json_rejects_garbage(void **state)
     struct vmtp_error err;
 
     (void)state;
-    assert_int_equal(vmtp_probe_parse_ip_json("", "x", &a, &err),
-                     VMTP_E_PARSE);
+    assert_int_equal(vmtp_probe_parse_ip_json("", "x", &a, &err), VMTP_E_PARSE);
     assert_int_equal(vmtp_probe_parse_ip_json("{}", "x", &a, &err),
                      VMTP_E_PARSE);
-    assert_int_equal(vmtp_probe_parse_ip_json("[{\"addr_info\":3}]", "x", &a,
-                                              &err),
-                     VMTP_E_PARSE);
+    assert_int_equal(
+            vmtp_probe_parse_ip_json("[{\"addr_info\":3}]", "x", &a, &err),
+            VMTP_E_PARSE);
     assert_int_equal(
             vmtp_probe_parse_ip_json("[{\"addr_info\":[{\"family\":\"inet\","
                                      "\"local\":\"999.1.1.1\",\"scope\":"
@@ -190,8 +188,7 @@ test_probe_ini_get(void **state)
 
     (void)state;
     expect_str(vmtp_probe_ini_get(t, "ml2", "tenant_network_types"), "vxlan");
-    expect_str(vmtp_probe_ini_get(t, "ml2_type_vxlan", "vni_ranges"),
-               "1:1000");
+    expect_str(vmtp_probe_ini_get(t, "ml2_type_vxlan", "vni_ranges"), "1:1000");
     expect_str(vmtp_probe_ini_get(t, "ml2", "vni_ranges"), NULL);
     expect_str(vmtp_probe_ini_get(t, "nosection", "type_drivers"), NULL);
     expect_str(vmtp_probe_ini_get("[a]\nk=1\nk = 2 \n", "a", "k"), "2");
@@ -228,10 +225,10 @@ test_probe_neutron_agent_and_encapsulation(void **state)
                   "vxlan");
     check_neutron("ml2_conf-lb-vlan.ini", NULL, NULL, "Linux bridge agent",
                   "vlan");
-    check_neutron("ml2_conf-ovn-geneve.ini", NULL, NULL,
-                  "OVN Controller agent", "geneve");
-    check_neutron("ml2_conf-empty-types.ini", "openvswitch_agent-gre.ini",
-                  NULL, "Open vSwitch agent", "gre");
+    check_neutron("ml2_conf-ovn-geneve.ini", NULL, NULL, "OVN Controller agent",
+                  "geneve");
+    check_neutron("ml2_conf-empty-types.ini", "openvswitch_agent-gre.ini", NULL,
+                  "Open vSwitch agent", "gre");
     check_neutron(NULL, NULL, "linuxbridge_agent-vxlan.ini",
                   "Linux bridge agent", "vxlan");
     check_neutron(NULL, NULL, NULL, "Unknown agent", "Unknown");

@@ -57,8 +57,7 @@ test_shquote_argv_joins_with_spaces(void **state)
     (void)state;
     vx_buf_init(&b, 4096);
     assert_int_equal(vx_shquote_argv(&b, argv), 0);
-    assert_string_equal(vx_buf_str(&b),
-                        "'ip' '-j' 'addr' 'show' 'dev' 'x y'");
+    assert_string_equal(vx_buf_str(&b), "'ip' '-j' 'addr' 'show' 'dev' 'x y'");
     vx_buf_reset(&b);
     assert_int_equal(vx_shquote_argv(&b, none), 0);
     assert_string_equal(vx_buf_str(&b), "");
@@ -89,9 +88,9 @@ test_shquote_real_sh_runs_nothing(void **state)
     char dir[] = "/tmp/vt-shquote.XXXXXX";
     char marker[64];
     char got[256];
-    const char *hostile[] = {"eth0;touch MARK",   "$(touch MARK)",
-                             "`touch MARK`",      "x'; touch MARK; echo '",
-                             "a\ntouch MARK",     "x\" ; touch MARK #",
+    const char *hostile[] = {"eth0;touch MARK",    "$(touch MARK)",
+                             "`touch MARK`",       "x'; touch MARK; echo '",
+                             "a\ntouch MARK",      "x\" ; touch MARK #",
                              "' \\'' ;touch MARK", "&& touch MARK ||"};
 
     (void)state;
