@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 #include "vx_alloc.h"
+#include "vx_banned.h"
 #include "vx_str.h"
 #include "vx_time.h"
-#include "vx_banned.h"
 
 /* ---- XML: one pass over the dump with expat (SAX, no tree, no I/O) ---- */
 
@@ -219,8 +219,7 @@ vmtp_gmond_parse(const char *xml,
     XML_SetUserData(st.parser, &st);
     XML_SetElementHandler(st.parser, on_start, on_end);
     XML_SetEntityDeclHandler(st.parser, on_entity_decl);
-    (void)XML_SetParamEntityParsing(st.parser,
-                                    XML_PARAM_ENTITY_PARSING_NEVER);
+    (void)XML_SetParamEntityParsing(st.parser, XML_PARAM_ENTITY_PARSING_NEVER);
     if (XML_Parse(st.parser, xml, (int)len, XML_TRUE) != XML_STATUS_OK) {
         if (st.status != VMTP_OK) {
             rc = vmtp_error_set(err, st.status, "gmond XML: %s", st.why);
@@ -337,8 +336,7 @@ open_socket(const char *host,
                                 vx_strerror(e, eb, sizeof(eb)));
         goto out;
     }
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
-        errno != EINPROGRESS) {
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
         int e = errno;
         char eb[128];
 
@@ -372,8 +370,8 @@ finish_connect(int fd,
     char eb[128];
 
     if (r == -2) {
-        return vmtp_error_set(err, VMTP_E_CANCELLED,
-                              "gmond poll of %s stopped", where);
+        return vmtp_error_set(err, VMTP_E_CANCELLED, "gmond poll of %s stopped",
+                              where);
     }
     if (r == 0) {
         return vmtp_error_set(err, VMTP_E_TIMEOUT,
@@ -590,8 +588,8 @@ record_poll(struct vmtp_ganglia *mon,
                 return vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
             }
         }
-        if (json_array_append_new(list,
-                                  json_real(vmtp_gmond_cpu_load(h))) != 0) {
+        if (json_array_append_new(list, json_real(vmtp_gmond_cpu_load(h))) !=
+            0) {
             return vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
         }
     }

@@ -2,22 +2,21 @@
 #ifndef VMTP_LIB_MONITOR_GANGLIA_H
 #define VMTP_LIB_MONITOR_GANGLIA_H
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <stddef.h>
-
-#include <jansson.h>
 
 #include "error.h"
 #include "log.h"
 #include "vx_buf.h"
 
-#define VMTP_GMOND_DEFAULT_PORT   8649
-#define VMTP_GMOND_MAX_XML_BYTES  (16u * 1024u * 1024u)
-#define VMTP_GMOND_MAX_HOSTS      10000u
-#define VMTP_GMOND_MAX_DEPTH      64u
-#define VMTP_GMOND_INTERVAL_MS    10000 /* the original polls every 10 s */
-#define VMTP_GMOND_MAX_POLLS      20    /* ... at most 20 times */
-#define VMTP_GMOND_TIMEOUT_MS     10000 /* ... with a 10 s socket timeout */
+#define VMTP_GMOND_DEFAULT_PORT  8649
+#define VMTP_GMOND_MAX_XML_BYTES (16u * 1024u * 1024u)
+#define VMTP_GMOND_MAX_HOSTS     10000u
+#define VMTP_GMOND_MAX_DEPTH     64u
+#define VMTP_GMOND_INTERVAL_MS   10000 /* the original polls every 10 s */
+#define VMTP_GMOND_MAX_POLLS     20    /* ... at most 20 times */
+#define VMTP_GMOND_TIMEOUT_MS    10000 /* ... with a 10 s socket timeout */
 
 /* What one HOST element of a gmond XML dump says about CPU use. */
 struct vmtp_gmond_host {

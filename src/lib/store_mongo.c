@@ -15,9 +15,9 @@
 #pragma GCC diagnostic pop
 
 #include "vx_alloc.h"
+#include "vx_banned.h"
 #include "vx_buf.h"
 #include "vx_str.h"
-#include "vx_banned.h"
 
 #define MONGO_MAX_FIND_BYTES (64u * 1024u * 1024u)
 
@@ -90,8 +90,8 @@ client_open(const char *host,
                             host, berr.message);
         goto out;
     }
-    if (!mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
-                                        timeout_ms) ||
+    if (!mongoc_uri_set_option_as_int32(
+                uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, timeout_ms) ||
         !mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS,
                                         timeout_ms) ||
         !mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SOCKETTIMEOUTMS,
@@ -133,15 +133,14 @@ mongo_fail(struct vmtp_error *err,
 
     if (berr->domain == MONGOC_ERROR_SERVER_SELECTION) {
         return vmtp_error_set(err, VMTP_E_CONNECT,
-                              "cannot reach MongoDB at %s%s%s:%d: %s", lb,
-                              host, rb, port, berr->message);
+                              "cannot reach MongoDB at %s%s%s:%d: %s", lb, host,
+                              rb, port, berr->message);
     }
     if (berr->domain == MONGOC_ERROR_STREAM) {
         bool timed_out = berr->code == MONGOC_ERROR_STREAM_SOCKET &&
                          strstr(berr->message, "timed out") != NULL;
 
-        return vmtp_error_set(err,
-                              timed_out ? VMTP_E_TIMEOUT : VMTP_E_CONNECT,
+        return vmtp_error_set(err, timed_out ? VMTP_E_TIMEOUT : VMTP_E_CONNECT,
                               "MongoDB at %s%s%s:%d: %s failed: %s", lb, host,
                               rb, port, what, berr->message);
     }
@@ -193,7 +192,10 @@ check_args(const char *host,
 }
 
 static enum vmtp_status
-json_to_bson(const char *json, const char *what, bson_t **out, struct vmtp_error *err)
+json_to_bson(const char *json,
+             const char *what,
+             bson_t **out,
+             struct vmtp_error *err)
 {
     bson_error_t berr;
     size_t len = strlen(json);
@@ -211,9 +213,8 @@ json_to_bson(const char *json, const char *what, bson_t **out, struct vmtp_error
     }
     *out = bson_new_from_json((const uint8_t *)json, (ssize_t)len, &berr);
     if (*out == NULL) {
-        return vmtp_error_set(err, VMTP_E_PARSE,
-                              "%s is not a JSON object: %s", what,
-                              berr.message);
+        return vmtp_error_set(err, VMTP_E_PARSE, "%s is not a JSON object: %s",
+                              what, berr.message);
     }
     return VMTP_OK;
 }
@@ -269,8 +270,7 @@ vmtp_store_mongo(const struct vmtp_logger *lg,
                           : mongo_fail(err, "insert", host, port, &berr);
         goto out;
     }
-    VLOG(lg, VMTP_LOG_DEBUG, "results stored in MongoDB %s.%s", db,
-         collection);
+    VLOG(lg, VMTP_LOG_DEBUG, "results stored in MongoDB %s.%s", db, collection);
 out:
     tls_logger = saved;
     bson_destroy(&reply);
@@ -292,15 +292,17 @@ append_doc(struct vx_buf *buf, const bson_t *doc, struct vmtp_error *err)
         return vmtp_error_set(err, VMTP_E_PARSE,
                               "cannot render a MongoDB document as JSON");
     }
-    r = vx_buf_add(buf, vx_buf_len(buf) > 1 ? ", " : "", vx_buf_len(buf) > 1 ? 2 : 0);
+    r = vx_buf_add(buf, vx_buf_len(buf) > 1 ? ", " : "",
+                   vx_buf_len(buf) > 1 ? 2 : 0);
     if (r == 0) {
         r = vx_buf_add(buf, s, len);
     }
     bson_free(s);
     if (r != 0) {
-        return vmtp_error_set(err, VMTP_E_NOMEM,
-                              "MongoDB documents over %u bytes or out of memory",
-                              MONGO_MAX_FIND_BYTES);
+        return vmtp_error_set(
+                err, VMTP_E_NOMEM,
+                "MongoDB documents over %u bytes or out of memory",
+                MONGO_MAX_FIND_BYTES);
     }
     return VMTP_OK;
 }
@@ -335,7 +337,7 @@ vmtp_mongo_find_json(const struct vmtp_logger *lg,
         goto out;
     }
     rc = json_to_bson(filter_json != NULL && *filter_json != '\0' ? filter_json
-                                                                   : "{}",
+                                                                  : "{}",
                       "MongoDB filter", &filter, err);
     if (rc != VMTP_OK) {
         goto out;

@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "store_mongo.h"
-#include "vx_str.h"
 #include "vx_banned.h"
+#include "vx_str.h"
 
 static bool
 host_chars_ok(const char *s, bool v6)
@@ -14,8 +14,8 @@ host_chars_ok(const char *s, bool v6)
     for (; *s != '\0'; s++) {
         char c = *s;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-                  c == '_' || (v6 && (c == ':' || c == '%'));
+                  (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+                  (v6 && (c == ':' || c == '%'));
 
         if (!ok) {
             return false;

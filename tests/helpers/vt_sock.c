@@ -61,8 +61,7 @@ server_main(void *arg)
 {
     struct vt_server *s = arg;
 
-    while (!atomic_load(&s->stop) &&
-           atomic_load(&s->served) < s->max_conns) {
+    while (!atomic_load(&s->stop) && atomic_load(&s->served) < s->max_conns) {
         struct pollfd p = {.fd = s->fd, .events = POLLIN};
         int c;
 

@@ -2,10 +2,9 @@
 #ifndef VT_SOCK_H
 #define VT_SOCK_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
-
-#include <pthread.h>
 
 /*
  * A loopback TCP server on 127.0.0.1 with an OS-chosen port, run by a
@@ -36,10 +35,10 @@ struct vt_server {
 
 /* Returns 0, or -1 (the test should fail). */
 int vt_server_start(struct vt_server *s,
-                     enum vt_mode mode,
-                     const char *data,
-                     size_t len,
-                     int max_conns);
+                    enum vt_mode mode,
+                    const char *data,
+                    size_t len,
+                    int max_conns);
 void vt_server_stop(struct vt_server *s);
 
 /* A port on 127.0.0.1 where nothing listens (bound, then closed). */

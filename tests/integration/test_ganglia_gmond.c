@@ -1,11 +1,10 @@
 /* \summary: Ganglia poller against a real gmond during a CPU-busy period */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <pthread.h>
 
 #include "monitor_ganglia.h"
 #include "vmtp_test.h"
@@ -17,7 +16,9 @@ static atomic_int busy_stop;
 static atomic_int warnings;
 
 static void
-count_warnings(void *ud, enum vmtp_log_level lvl, const char *func,
+count_warnings(void *ud,
+               enum vmtp_log_level lvl,
+               const char *func,
                const char *msg)
 {
     (void)ud;
@@ -77,8 +78,8 @@ static void
 test_gmond_cpu_load_during_busy_period(void **state)
 {
     struct vmtp_logger lg = {count_warnings, NULL, VMTP_LOG_DEBUG};
-    struct vmtp_ganglia_params p = {.interval_ms = 500, .max_polls = 20,
-                                    .timeout_ms = 5000};
+    struct vmtp_ganglia_params p = {
+            .interval_ms = 500, .max_polls = 20, .timeout_ms = 5000};
     struct vmtp_ganglia *mon = NULL;
     struct vmtp_ganglia_stats st;
     struct vmtp_error err;

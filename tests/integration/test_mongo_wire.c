@@ -1,12 +1,11 @@
 /* \summary: MongoDB store round trip against a real wire-protocol server */
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "store_mongo.h"
 #include "vmtp_test.h"
@@ -66,7 +65,8 @@ same_json(json_t *a, json_t *b)
         if (json_object_size(a) != json_object_size(b)) {
             return false;
         }
-        json_object_foreach(a, k, v) {
+        json_object_foreach(a, k, v)
+        {
             json_t *w = json_object_get(b, k);
 
             if (w == NULL || !same_json(v, w)) {
@@ -216,8 +216,8 @@ test_mongo_unreachable_keeps_json_file(void **state)
     assert_true(fputs(text, f) >= 0);
     assert_int_equal(fclose(f), 0);
     assert_true(dead > 0);
-    assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", dead, NULL, NULL,
-                                      text, 1000, &err),
+    assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", dead, NULL, NULL, text,
+                                      1000, &err),
                      VMTP_E_CONNECT);
     if (strstr(err.msg, "cannot reach MongoDB at 127.0.0.1:") == NULL) {
         fail_msg("unexpected message: %s", err.msg);
@@ -262,7 +262,7 @@ main(void)
                               "tests/integration/mongo_wire.sh\n");
         return 1;
     }
-    (void)snprintf(run_id, sizeof(run_id), "vmtp-test-%ld-%ld",
-                   (long)getpid(), (long)time(NULL));
+    (void)snprintf(run_id, sizeof(run_id), "vmtp-test-%ld-%ld", (long)getpid(),
+                   (long)time(NULL));
     return cmocka_run_group_tests_name("mongo_wire", tests, NULL, NULL);
 }

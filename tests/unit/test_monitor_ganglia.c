@@ -176,13 +176,13 @@ test_ganglia_parse_addr(void **state)
                      VMTP_OK);
     assert_string_equal(host, "2001:db8::1");
     assert_int_equal(port, 7);
-    assert_int_equal(vmtp_ganglia_parse_addr("::1", host, sizeof(host), &port,
-                                             &err),
-                     VMTP_OK);
+    assert_int_equal(
+            vmtp_ganglia_parse_addr("::1", host, sizeof(host), &port, &err),
+            VMTP_OK);
     assert_int_equal(port, 8649);
-    const char *bad[] = {"",           "gmond.example",   "1.2.3.4:0",
-                         "1.2.3.4:x",  "1.2.3.4:70000",   "1.2.3:1",
-                         "[::1]x",     "[::1",            "1.2.3.4:",
+    const char *bad[] = {"",           "gmond.example", "1.2.3.4:0",
+                         "1.2.3.4:x",  "1.2.3.4:70000", "1.2.3:1",
+                         "[::1]x",     "[::1",          "1.2.3.4:",
                          "[1.2.3.4]:1"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(vmtp_ganglia_parse_addr(bad[i], host, sizeof(host),
@@ -213,8 +213,7 @@ test_gmond_fetch_refused_and_silent(void **state)
                      VMTP_E_TIMEOUT);
     assert_non_null(strstr(err.msg, "no complete XML"));
     vt_server_stop(&s);
-    assert_int_equal(vmtp_gmond_fetch("gmond.example", 8649, 200, -1, &b,
-                                      &err),
+    assert_int_equal(vmtp_gmond_fetch("gmond.example", 8649, 200, -1, &b, &err),
                      VMTP_E_INVAL);
     vx_buf_release(&b);
 }
@@ -241,7 +240,9 @@ test_gmond_fetch_caps_size(void **state)
 static atomic_int warnings;
 
 static void
-count_warnings(void *ud, enum vmtp_log_level lvl, const char *func,
+count_warnings(void *ud,
+               enum vmtp_log_level lvl,
+               const char *func,
                const char *msg)
 {
     (void)ud;
@@ -259,8 +260,8 @@ test_ganglia_poller_collects_each_poll(void **state)
     char *xml = load_capture(&len);
     struct vt_server s;
     struct vmtp_ganglia *mon = NULL;
-    struct vmtp_ganglia_params p = {.interval_ms = 20, .max_polls = 3,
-                                    .timeout_ms = 5000};
+    struct vmtp_ganglia_params p = {
+            .interval_ms = 20, .max_polls = 3, .timeout_ms = 5000};
     struct vmtp_ganglia_stats st;
     struct vmtp_error err;
     json_t *load;
@@ -296,8 +297,8 @@ test_ganglia_poller_dead_port_warns(void **state)
 {
     struct vmtp_logger lg = {count_warnings, NULL, VMTP_LOG_DEBUG};
     struct vmtp_ganglia *mon = NULL;
-    struct vmtp_ganglia_params p = {.interval_ms = 10, .max_polls = 2,
-                                    .timeout_ms = 2000};
+    struct vmtp_ganglia_params p = {
+            .interval_ms = 10, .max_polls = 2, .timeout_ms = 2000};
     struct vmtp_ganglia_stats st;
     struct vmtp_error err;
     int dead = vt_dead_port();
@@ -320,8 +321,8 @@ test_ganglia_stop_is_prompt_on_silent_server(void **state)
     struct vmtp_ganglia *mon = NULL;
     /* A poll on this server would take 3 minutes to time out, longer than
      * the test's own timeout: stop must abandon it at once. */
-    struct vmtp_ganglia_params p = {.interval_ms = 10, .max_polls = 1,
-                                    .timeout_ms = 60000};
+    struct vmtp_ganglia_params p = {
+            .interval_ms = 10, .max_polls = 1, .timeout_ms = 60000};
     struct vmtp_ganglia_stats st;
     struct vmtp_error err;
     struct timespec ts = {0, 200 * 1000 * 1000};

@@ -31,9 +31,9 @@ test_mongo_parse_server(void **state)
                                              &port, &err),
                      VMTP_OK);
     assert_int_equal(port, 27017);
-    const char *bad[] = {"",        "h:0",          "h:65536",  "h:",
-                         "h:x",     "a/b",          "a@b:1",    "[::1",
-                         "[::1]x",  "mongodb://h", "h?x=1",    "a b"};
+    const char *bad[] = {
+            "",      "h:0",  "h:65536", "h:",          "h:x",   "a/b",
+            "a@b:1", "[::1", "[::1]x",  "mongodb://h", "h?x=1", "a b"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(vmtp_mongo_parse_server(bad[i], host, sizeof(host),
                                                  &port, &err),
@@ -65,18 +65,18 @@ test_mongo_store_rejects_bad_arguments(void **state)
                                       100, &err),
                      want_bad);
     assert_non_null(strstr(err.msg, "vmtp_collection"));
-    assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", 0, NULL, NULL, "{}",
-                                      100, &err),
-                     want_bad);
+    assert_int_equal(
+            vmtp_store_mongo(NULL, "127.0.0.1", 0, NULL, NULL, "{}", 100, &err),
+            want_bad);
     assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", 1, NULL, NULL,
                                       "{\"a\": ", 100, &err),
                      VMTP_E_PARSE);
     assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", 1, NULL, NULL,
                                       "[1, 2]", 100, &err),
                      VMTP_E_PARSE);
-    assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", 1, NULL, NULL, NULL,
-                                      100, &err),
-                     want_bad);
+    assert_int_equal(
+            vmtp_store_mongo(NULL, "127.0.0.1", 1, NULL, NULL, NULL, 100, &err),
+            want_bad);
 }
 
 int
