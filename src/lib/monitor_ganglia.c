@@ -208,7 +208,7 @@ vmtp_gmond_parse(const char *xml,
     dump->n_hosts = 0;
     if (len > VMTP_GMOND_MAX_XML_BYTES || len > INT_MAX) {
         return vmtp_error_set(err, VMTP_E_PARSE,
-                              "gmond XML of %zu bytes is over the %u limit",
+                              "gmond XML of %zu bytes is over the %zu limit",
                               len, VMTP_GMOND_MAX_XML_BYTES);
     }
     st.parser = XML_ParserCreate(NULL);

@@ -11,7 +11,7 @@
 #include "vx_buf.h"
 
 #define VMTP_GMOND_DEFAULT_PORT  8649
-#define VMTP_GMOND_MAX_XML_BYTES (16u * 1024u * 1024u)
+#define VMTP_GMOND_MAX_XML_BYTES ((size_t)16 * 1024 * 1024)
 #define VMTP_GMOND_MAX_HOSTS     10000u
 #define VMTP_GMOND_MAX_DEPTH     64u
 #define VMTP_GMOND_INTERVAL_MS   10000 /* the original polls every 10 s */

@@ -19,7 +19,7 @@
 #include "vx_buf.h"
 #include "vx_str.h"
 
-#define MONGO_MAX_FIND_BYTES (64u * 1024u * 1024u)
+#define MONGO_MAX_FIND_BYTES ((size_t)64 * 1024 * 1024)
 
 /*
  * libmongoc logs through one process-wide handler that prints to stderr
@@ -207,9 +207,10 @@ json_to_bson(const char *json,
                               what);
     }
     if (len > VMTP_MONGO_MAX_DOC_BYTES) {
-        return vmtp_error_set(err, VMTP_E_INVAL,
-                              "%s of %zu bytes is over the MongoDB limit of %u",
-                              what, len, VMTP_MONGO_MAX_DOC_BYTES);
+        return vmtp_error_set(
+                err, VMTP_E_INVAL,
+                "%s of %zu bytes is over the MongoDB limit of %zu", what, len,
+                VMTP_MONGO_MAX_DOC_BYTES);
     }
     *out = bson_new_from_json((const uint8_t *)json, (ssize_t)len, &berr);
     if (*out == NULL) {
@@ -301,7 +302,7 @@ append_doc(struct vx_buf *buf, const bson_t *doc, struct vmtp_error *err)
     if (r != 0) {
         return vmtp_error_set(
                 err, VMTP_E_NOMEM,
-                "MongoDB documents over %u bytes or out of memory",
+                "MongoDB documents over %zu bytes or out of memory",
                 MONGO_MAX_FIND_BYTES);
     }
     return VMTP_OK;

@@ -12,7 +12,7 @@
 #define VMTP_MONGO_DEFAULT_DB         "client_db"     /* config vmtp_db */
 #define VMTP_MONGO_DEFAULT_COLLECTION "pns_web_entry" /* vmtp_collection */
 #define VMTP_MONGO_DEFAULT_TIMEOUT_MS 10000
-#define VMTP_MONGO_MAX_DOC_BYTES      (16u * 1024u * 1024u) /* BSON limit */
+#define VMTP_MONGO_MAX_DOC_BYTES      ((size_t)16 * 1024 * 1024) /* BSON limit */
 
 /*
  * The contract with the caller (the run code):
@@ -37,12 +37,14 @@
 bool vmtp_store_mongo_available(void);
 
 /*
- * Parse --mongod-server: "HOST", "HOST:PORT" or "[IPv6]:PORT"; the port
- * defaults to 27017. HOST is a name or address of letters, digits, '.',
- * '-', '_' (and ':' inside brackets). Errors: VMTP_E_INVAL naming the
- * value.
+ * Parse --mongod-server: "HOST", "HOST:PORT" or "[IPv6]:PORT". Without a
+ * port, *port = default_port (the config key vmtp_mongod_port, itself
+ * 27017 by default; pass VMTP_MONGO_DEFAULT_PORT when there is none).
+ * HOST is a name or address of letters, digits, '.', '-', '_' (and ':'
+ * inside brackets). Errors: VMTP_E_INVAL naming the value.
  */
 enum vmtp_status vmtp_mongo_parse_server(const char *arg,
+                                         int default_port,
                                          char *host,
                                          size_t hostlen,
                                          int *port,

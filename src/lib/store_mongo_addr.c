@@ -26,6 +26,7 @@ host_chars_ok(const char *s, bool v6)
 
 enum vmtp_status
 vmtp_mongo_parse_server(const char *arg,
+                        int default_port,
                         char *host,
                         size_t hostlen,
                         int *port,
@@ -37,7 +38,8 @@ vmtp_mongo_parse_server(const char *arg,
     char *h = buf;
     bool v6 = false;
 
-    if (arg == NULL || strlen(arg) >= sizeof(buf)) {
+    if (arg == NULL || strlen(arg) >= sizeof(buf) || default_port < 1 ||
+        default_port > 65535) {
         goto bad;
     }
     vx_strlcpy(buf, arg, sizeof(buf));
@@ -64,7 +66,7 @@ vmtp_mongo_parse_server(const char *arg,
     if (!host_chars_ok(h, v6) || strlen(h) >= hostlen) {
         goto bad;
     }
-    *port = VMTP_MONGO_DEFAULT_PORT;
+    *port = default_port;
     if (portstr != NULL) {
         *port = (int)vx_strtonum(portstr, 1, 65535, &errstr);
         if (errstr != NULL) {

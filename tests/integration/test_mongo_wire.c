@@ -190,6 +190,7 @@ test_mongo_refused_write_is_store_error(void **state)
     assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", port, "dupdb", NULL,
                                       doc, 5000, &err),
                      VMTP_E_STORE);
+    (void)printf("refused: %s\n", err.msg);
     if (strstr(err.msg, "refused the insert") == NULL ||
         strstr(err.msg, "uplicate") == NULL) {
         fail_msg("unexpected message: %s", err.msg);
@@ -219,6 +220,7 @@ test_mongo_unreachable_keeps_json_file(void **state)
     assert_int_equal(vmtp_store_mongo(NULL, "127.0.0.1", dead, NULL, NULL, text,
                                       1000, &err),
                      VMTP_E_CONNECT);
+    (void)printf("unreachable: %s\n", err.msg);
     if (strstr(err.msg, "cannot reach MongoDB at 127.0.0.1:") == NULL) {
         fail_msg("unexpected message: %s", err.msg);
     }
@@ -241,6 +243,7 @@ test_mongo_silent_server_fails_in_bounded_time(void **state)
     rc = vmtp_store_mongo(NULL, "127.0.0.1", s.port, NULL, NULL, "{\"a\": 1}",
                           500, &err);
     vt_server_stop(&s);
+    (void)printf("silent: %s (%s)\n", err.msg, vmtp_strerror(rc));
     assert_true(rc == VMTP_E_CONNECT || rc == VMTP_E_TIMEOUT);
     assert_non_null(strstr(err.msg, "MongoDB at 127.0.0.1:"));
 }

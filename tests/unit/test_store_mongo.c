@@ -12,31 +12,34 @@ test_mongo_parse_server(void **state)
     struct vmtp_error err;
 
     (void)state;
-    assert_int_equal(vmtp_mongo_parse_server("198.18.0.5", host, sizeof(host),
-                                             &port, &err),
+    assert_int_equal(vmtp_mongo_parse_server("198.18.0.5", 27017, host,
+                                             sizeof(host), &port, &err),
                      VMTP_OK);
     assert_string_equal(host, "198.18.0.5");
     assert_int_equal(port, 27017);
-    assert_int_equal(vmtp_mongo_parse_server("db-1.example:27018", host,
+    assert_int_equal(vmtp_mongo_parse_server("db-1.example:27018", 27017, host,
                                              sizeof(host), &port, &err),
                      VMTP_OK);
     assert_string_equal(host, "db-1.example");
     assert_int_equal(port, 27018);
-    assert_int_equal(vmtp_mongo_parse_server("[2001:db8::5]:1234", host,
+    assert_int_equal(vmtp_mongo_parse_server("[2001:db8::5]:1234", 27017, host,
                                              sizeof(host), &port, &err),
                      VMTP_OK);
     assert_string_equal(host, "2001:db8::5");
     assert_int_equal(port, 1234);
-    assert_int_equal(vmtp_mongo_parse_server("2001:db8::5", host, sizeof(host),
-                                             &port, &err),
+    assert_int_equal(vmtp_mongo_parse_server("2001:db8::5", 27999, host,
+                                             sizeof(host), &port, &err),
                      VMTP_OK);
-    assert_int_equal(port, 27017);
+    assert_int_equal(port, 27999); /* vmtp_mongod_port */
+    assert_int_equal(
+            vmtp_mongo_parse_server("h", 0, host, sizeof(host), &port, &err),
+            VMTP_E_INVAL);
     const char *bad[] = {
             "",      "h:0",  "h:65536", "h:",          "h:x",   "a/b",
             "a@b:1", "[::1", "[::1]x",  "mongodb://h", "h?x=1", "a b"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(vmtp_mongo_parse_server(bad[i], host, sizeof(host),
-                                                 &port, &err),
+        assert_int_equal(vmtp_mongo_parse_server(bad[i], 27017, host,
+                                                 sizeof(host), &port, &err),
                          VMTP_E_INVAL);
         assert_non_null(strstr(err.msg, "--mongod-server"));
     }
