@@ -20,7 +20,7 @@ fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vt-mg-mongo.XXXXXX") || exit 1
 pid=""
 cleanup() {
-  exec 3>&- 2>/dev/null
+  exec 3>&-
   if [ -n "$pid" ]; then
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
