@@ -9,14 +9,41 @@
 #include "vt_sock.h"
 
 static char *
-load_capture(size_t *len)
+load_named(const char *name, size_t *len)
 {
     const char *root = getenv("VMTP_SOURCE_ROOT");
     char path[4096];
 
     (void)snprintf(path, sizeof(path), "%s/tests/data/gmond/%s",
-                   root != NULL ? root : ".", "gmond-3.7.2-loopback.xml");
+                   root != NULL ? root : ".", name);
     return vt_read_file(path, len);
+}
+
+static char *
+load_capture(size_t *len)
+{
+    return load_named("gmond-3.7.2-loopback.xml", len);
+}
+
+/* gmond with Debian's default modules and metadata (EXTRA_DATA). */
+static void
+test_gmond_parses_default_module_capture(void **state)
+{
+    size_t len = 0;
+    char *xml = load_named("gmond-3.7.2-default-modules.xml", &len);
+    struct vmtp_gmond_dump dump = {NULL, 0};
+    struct vmtp_error err;
+
+    (void)state;
+    assert_non_null(xml);
+    assert_int_equal(vmtp_gmond_parse(xml, len, &dump, &err), VMTP_OK);
+    assert_int_equal(dump.n_hosts, 1);
+    assert_string_equal(dump.hosts[0].ip, "127.0.0.1");
+    assert_int_equal(dump.hosts[0].cpu_num, 2);
+    /* (68.3 + 31.7) * 2 / 100 = 2.00 */
+    assert_true(vmtp_gmond_cpu_load(&dump.hosts[0]) == 2.0);
+    vmtp_gmond_dump_release(&dump);
+    free(xml);
 }
 
 static void
@@ -359,6 +386,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_gmond_parses_real_capture),
+            cmocka_unit_test(test_gmond_parses_default_module_capture),
             cmocka_unit_test(test_gmond_every_cluster_and_missing_metrics),
             cmocka_unit_test(test_gmond_rejects_bad_xml),
             cmocka_unit_test(test_gmond_cpu_load_rounds_to_two_places),
