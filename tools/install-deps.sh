@@ -2,6 +2,8 @@
 # Install every Debian 12 package that building, testing and running vmtp
 # needs. Idempotent; run as root. VMTP_SKIP_APT=1 skips it.
 set -eu
+# Node.js test helpers (npm registry, not apt): also when apt is skipped.
+"$(dirname "$0")/install-node-deps.sh"
 [ "${VMTP_SKIP_APT:-0}" = 1 ] && exit 0
 
 PKGS="build-essential meson ninja-build pkg-config
@@ -12,7 +14,7 @@ PKGS="build-essential meson ninja-build pkg-config
   iproute2 nftables iputils-ping openssh-server openssh-client procps
   nuttcp iperf iperf3 sockperf
   python3
-  chromium"
+  chromium ganglia-monitor libexpat1-dev"
 [ -n "${VMTP_EXTRA_PKGS:-}" ] && PKGS="$PKGS $VMTP_EXTRA_PKGS"
 
 missing=""
