@@ -31,7 +31,7 @@ VMTP_API struct vmtp_results *vmtp_results_new(void);
 VMTP_API void vmtp_results_free(struct vmtp_results *doc);
 
 /* Largest results file the loaders accept: 16 MiB. */
-#define VMTP_RESULTS_MAX_BYTES (16u * 1024u * 1024u)
+#define VMTP_RESULTS_MAX_BYTES ((size_t)16 * 1024 * 1024)
 
 /*
  * Parse `len` bytes of JSON text into a new document. Tolerates the

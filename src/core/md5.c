@@ -51,8 +51,10 @@ md5_block(struct md5 *m, const unsigned char *p)
     uint32_t a = m->h[0], b = m->h[1], c = m->h[2], d = m->h[3];
 
     for (unsigned i = 0; i < 16; i++) {
-        w[i] = (uint32_t)p[i * 4] | ((uint32_t)p[i * 4 + 1] << 8) |
-               ((uint32_t)p[i * 4 + 2] << 16) | ((uint32_t)p[i * 4 + 3] << 24);
+        const unsigned char *q = p + (size_t)i * 4;
+
+        w[i] = (uint32_t)q[0] | ((uint32_t)q[1] << 8) | ((uint32_t)q[2] << 16) |
+               ((uint32_t)q[3] << 24);
     }
     for (unsigned i = 0; i < 64; i++) {
         uint32_t f;
@@ -125,8 +127,8 @@ vmtp_md5_hex(const void *data, size_t len, char hex[33])
     for (unsigned i = 0; i < 16; i++) {
         unsigned char byte = (unsigned char)(m.h[i / 4] >> (8 * (i % 4)));
 
-        hex[2 * i] = digits[byte >> 4];
-        hex[2 * i + 1] = digits[byte & 0xf];
+        hex[(size_t)i * 2] = digits[byte >> 4];
+        hex[(size_t)i * 2 + 1] = digits[byte & 0xf];
     }
     hex[32] = '\0';
 }

@@ -120,7 +120,7 @@ const char *vmtp_proto_name(enum vmtp_proto p);
 int vmtp_proto_parse(const char *name, enum vmtp_proto *out);
 
 /* Hard cap on a results document read back from JSON (text bytes). */
-#define VMTP_RESULTS_MAX_JSON_BYTES (16u * 1024u * 1024u)
+#define VMTP_RESULTS_MAX_JSON_BYTES VMTP_RESULTS_MAX_BYTES
 
 /*
  * The document as a jansson tree with the original's keys and omission
@@ -135,7 +135,7 @@ json_t *vmtp_results_to_jansson(const struct vmtp_results *doc);
  * vmtp_results_free()); on failure *out is NULL and err names the JSON
  * path, e.g. "flows[1].results[0].pkt_size: expected an integer".
  */
-enum vmtp_status vmtp_results_from_jansson(const json_t *root,
+enum vmtp_status vmtp_results_from_jansson(json_t *root,
                                            struct vmtp_results **out,
                                            struct vmtp_error *err);
 
@@ -146,7 +146,7 @@ enum vmtp_status vmtp_results_from_jansson(const json_t *root,
  * back to the same double (always with a '.' or an exponent). No final
  * newline. Returns 0, or -1 (errno E2BIG/ENOMEM) with `out` released.
  */
-int vmtp_json_write(struct vx_buf *out, const json_t *j);
+int vmtp_json_write(struct vx_buf *out, json_t *j);
 
 /* MD5 (RFC 1321) of `len` bytes, as 32 lowercase hex digits plus NUL. */
 void vmtp_md5_hex(const void *data, size_t len, char hex[33]);

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +168,7 @@ key_cmp(const void *a, const void *b)
 }
 
 static void
-jw_value(struct jw *w, const json_t *j, int depth)
+jw_value(struct jw *w, json_t *j, int depth)
 {
     char num[32];
 
@@ -189,8 +189,7 @@ jw_value(struct jw *w, const json_t *j, int depth)
             w->failed = 1;
             return;
         }
-        /* json_object_foreach casts away const internally. */
-        json_object_foreach((json_t *)(uintptr_t)j, key, v)
+        json_object_foreach(j, key, v)
         {
             keys[i++] = key;
         }
@@ -253,7 +252,7 @@ jw_value(struct jw *w, const json_t *j, int depth)
 }
 
 int
-vmtp_json_write(struct vx_buf *out, const json_t *j)
+vmtp_json_write(struct vx_buf *out, json_t *j)
 {
     struct jw w = {out, 0};
 
@@ -303,10 +302,10 @@ number(double v)
 }
 
 static void
-put_extra(struct tb *t, json_t *obj, const json_t *extra)
+put_extra(struct tb *t, json_t *obj, json_t *extra)
 {
     if (extra != NULL && json_is_object(extra) &&
-        json_object_update_missing(obj, (json_t *)(uintptr_t)extra) != 0) {
+        json_object_update_missing(obj, extra) != 0) {
         t->failed = 1;
     }
 }
@@ -504,7 +503,7 @@ vmtp_results_to_json(const struct vmtp_results *doc,
         return vmtp_error_set(err, VMTP_E_NOMEM,
                               "cannot build the results JSON: out of memory");
     }
-    vx_buf_init(&b, (size_t)4 * VMTP_RESULTS_MAX_JSON_BYTES);
+    vx_buf_init(&b, 4 * VMTP_RESULTS_MAX_JSON_BYTES);
     if (vmtp_json_write(&b, j) != 0 || vx_buf_add(&b, "\n", 1) != 0) {
         int e = errno;
 
@@ -550,9 +549,9 @@ rd_nomem(struct rd *r)
 
 /* A string field: string, or null / absent (left NULL). */
 static void
-rd_str(struct rd *r, const json_t *o, const char *key, char **dst)
+rd_str(struct rd *r, json_t *o, const char *key, char **dst)
 {
-    const json_t *v = json_object_get(o, key);
+    json_t *v = json_object_get(o, key);
 
     if (v == NULL || json_is_null(v) || r->rc != VMTP_OK) {
         return;
@@ -573,13 +572,9 @@ rd_str(struct rd *r, const json_t *o, const char *key, char **dst)
  * `allow_string` (the original writes ping values as strings).
  */
 static int
-rd_num(struct rd *r,
-       const json_t *o,
-       const char *key,
-       bool allow_string,
-       double *dst)
+rd_num(struct rd *r, json_t *o, const char *key, bool allow_string, double *dst)
 {
-    const json_t *v = json_object_get(o, key);
+    json_t *v = json_object_get(o, key);
 
     if (v == NULL || json_is_null(v) || r->rc != VMTP_OK) {
         return 0;
@@ -603,11 +598,7 @@ rd_num(struct rd *r,
 }
 
 static void
-rd_long(struct rd *r,
-        const json_t *o,
-        const char *key,
-        bool allow_string,
-        long *dst)
+rd_long(struct rd *r, json_t *o, const char *key, bool allow_string, long *dst)
 {
     double d = 0;
 
@@ -623,15 +614,12 @@ rd_long(struct rd *r,
 
 /* Keep keys the model has no field for, so a round trip loses nothing. */
 static void
-rd_extra(struct rd *r,
-         const json_t *o,
-         const char *const *known,
-         json_t **extra)
+rd_extra(struct rd *r, json_t *o, const char *const *known, json_t **extra)
 {
     const char *key;
     json_t *v;
 
-    json_object_foreach((json_t *)(uintptr_t)o, key, v)
+    json_object_foreach(o, key, v)
     {
         size_t i;
 
@@ -655,7 +643,7 @@ rd_extra(struct rd *r,
 }
 
 static void
-rd_icmp_stat(struct rd *r, const json_t *o, struct vmtp_icmp_stat *s)
+rd_icmp_stat(struct rd *r, json_t *o, struct vmtp_icmp_stat *s)
 {
     rd_long(r, o, "packet_size", true, &s->packet_size);
     rd_str(r, o, "error", &s->error);
@@ -671,9 +659,9 @@ rd_icmp_stat(struct rd *r, const json_t *o, struct vmtp_icmp_stat *s)
 }
 
 static void
-rd_icmp(struct rd *r, const json_t *o, struct vmtp_result *res)
+rd_icmp(struct rd *r, json_t *o, struct vmtp_result *res)
 {
-    const json_t *arr = json_object_get(o, "results");
+    json_t *arr = json_object_get(o, "results");
     size_t plen = strlen(r->path);
 
     if (arr == NULL || json_is_null(arr)) {
@@ -696,7 +684,7 @@ rd_icmp(struct rd *r, const json_t *o, struct vmtp_result *res)
         return;
     }
     for (size_t i = 0; i < json_array_size(arr) && r->rc == VMTP_OK; i++) {
-        const json_t *so = json_array_get(arr, i);
+        json_t *so = json_array_get(arr, i);
         struct vmtp_icmp_stat *s;
 
         (void)snprintf(r->path + plen, sizeof(r->path) - plen, ".results[%zu]",
@@ -718,7 +706,7 @@ rd_icmp(struct rd *r, const json_t *o, struct vmtp_result *res)
 }
 
 static void
-rd_result(struct rd *r, const json_t *o, struct vmtp_flow *f)
+rd_result(struct rd *r, json_t *o, struct vmtp_flow *f)
 {
     static const char *const known[] = {"protocol",
                                         "tool",
@@ -741,8 +729,8 @@ rd_result(struct rd *r, const json_t *o, struct vmtp_flow *f)
                                         "rx_packets",
                                         "packet_size",
                                         NULL};
-    const json_t *pv = json_object_get(o, "protocol");
-    const json_t *dir = json_object_get(o, "direction");
+    json_t *pv = json_object_get(o, "protocol");
+    json_t *dir = json_object_get(o, "direction");
     enum vmtp_proto proto;
     struct vmtp_result *res;
 
@@ -787,7 +775,7 @@ rd_result(struct rd *r, const json_t *o, struct vmtp_flow *f)
 
 /* An item of "results" that is a string: the original's spawn failure. */
 static void
-rd_flow_error(struct rd *r, struct vmtp_flow *f, const json_t *s)
+rd_flow_error(struct rd *r, struct vmtp_flow *f, json_t *s)
 {
     if (f->error != NULL) {
         return;
@@ -799,7 +787,7 @@ rd_flow_error(struct rd *r, struct vmtp_flow *f, const json_t *s)
 }
 
 static void
-rd_flow(struct rd *r, const json_t *o, struct vmtp_flow *f)
+rd_flow(struct rd *r, json_t *o, struct vmtp_flow *f)
 {
     static const char *const known[] = {"desc",
                                         "ip_from",
@@ -812,7 +800,7 @@ rd_flow(struct rd *r, const json_t *o, struct vmtp_flow *f)
                                         "error",
                                         "results",
                                         NULL};
-    const json_t *arr = json_object_get(o, "results");
+    json_t *arr = json_object_get(o, "results");
     size_t plen = strlen(r->path);
 
     rd_str(r, o, "desc", &f->desc);
@@ -831,7 +819,7 @@ rd_flow(struct rd *r, const json_t *o, struct vmtp_flow *f)
         rd_flow_error(r, f, arr);
     } else if (json_is_array(arr)) {
         for (size_t i = 0; i < json_array_size(arr) && r->rc == VMTP_OK; i++) {
-            const json_t *item = json_array_get(arr, i);
+            json_t *item = json_array_get(arr, i);
 
             (void)snprintf(r->path + plen, sizeof(r->path) - plen,
                            ".results[%zu]", i);
@@ -855,7 +843,7 @@ rd_flow(struct rd *r, const json_t *o, struct vmtp_flow *f)
 }
 
 enum vmtp_status
-vmtp_results_from_jansson(const json_t *root,
+vmtp_results_from_jansson(json_t *root,
                           struct vmtp_results **out,
                           struct vmtp_error *err)
 {
@@ -874,7 +862,7 @@ vmtp_results_from_jansson(const json_t *root,
                                         NULL};
     struct rd r = {err, VMTP_OK, ""};
     struct vmtp_results *doc = NULL;
-    const json_t *flows;
+    json_t *flows;
 
     *out = NULL;
     if (!json_is_object(root)) {
@@ -902,7 +890,7 @@ vmtp_results_from_jansson(const json_t *root,
         rd_fail(&r, "flows", "expected an array");
     }
     for (size_t i = 0; r.rc == VMTP_OK && i < json_array_size(flows); i++) {
-        const json_t *fo = json_array_get(flows, i);
+        json_t *fo = json_array_get(flows, i);
         struct vmtp_flow *f;
 
         (void)snprintf(r.path, sizeof(r.path), "flows[%zu]", i);
@@ -943,7 +931,7 @@ vmtp_results_load_json(const char *text,
     if (len > VMTP_RESULTS_MAX_JSON_BYTES) {
         return vmtp_error_set(err, VMTP_E_PARSE,
                               "results JSON is %zu bytes, more than the "
-                              "limit of %u",
+                              "limit of %zu",
                               len, VMTP_RESULTS_MAX_JSON_BYTES);
     }
     root = json_loadb(text, len, JSON_ALLOW_NUL, &jerr);
@@ -1002,7 +990,7 @@ vmtp_results_load_file(const char *path,
             (void)close(fd);
             if (e == E2BIG) {
                 return vmtp_error_set(err, VMTP_E_PARSE,
-                                      "'%s': larger than the limit of %u "
+                                      "'%s': larger than the limit of %zu "
                                       "bytes for a results file",
                                       path, VMTP_RESULTS_MAX_JSON_BYTES);
             }
@@ -1099,43 +1087,48 @@ out:
 /* ------------------------------------------------------------------ */
 /* Top-level fields and run_id                                         */
 
-static char **
-top_field(struct vmtp_results *doc, const char *key)
+/* Offset of the top-level string field named `key`, or -1. */
+static long
+top_field(const char *key)
 {
-    struct {
+    static const struct {
         const char *key;
-        char **field;
+        size_t off;
     } map[] = {
-            {"date", &doc->date},
-            {"args", &doc->args},
-            {"version", &doc->version},
-            {"run_id", &doc->run_id},
-            {"test_description", &doc->test_description},
-            {"auth_url", &doc->auth_url},
-            {"l2agent_type", &doc->l2agent_type},
-            {"encapsulation", &doc->encapsulation},
-            {"distro", &doc->distro},
-            {"openstack_version", &doc->openstack_version},
-            {"cpu_info", &doc->cpu_info},
+            {"date", offsetof(struct vmtp_results, date)},
+            {"args", offsetof(struct vmtp_results, args)},
+            {"version", offsetof(struct vmtp_results, version)},
+            {"run_id", offsetof(struct vmtp_results, run_id)},
+            {"test_description",
+             offsetof(struct vmtp_results, test_description)},
+            {"auth_url", offsetof(struct vmtp_results, auth_url)},
+            {"l2agent_type", offsetof(struct vmtp_results, l2agent_type)},
+            {"encapsulation", offsetof(struct vmtp_results, encapsulation)},
+            {"distro", offsetof(struct vmtp_results, distro)},
+            {"openstack_version",
+             offsetof(struct vmtp_results, openstack_version)},
+            {"cpu_info", offsetof(struct vmtp_results, cpu_info)},
     };
 
     for (size_t i = 0; key != NULL && i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i].key, key) == 0) {
-            return map[i].field;
+            return (long)map[i].off;
         }
     }
-    return NULL;
+    return -1;
 }
 
 enum vmtp_status
 vmtp_results_set(struct vmtp_results *doc, const char *key, const char *value)
 {
-    char **field = doc != NULL ? top_field(doc, key) : NULL;
+    long off = top_field(key);
+    char **field;
     char *copy = NULL;
 
-    if (field == NULL) {
+    if (doc == NULL || off < 0) {
         return VMTP_E_INVAL;
     }
+    field = (char **)((char *)doc + off);
     if (value != NULL && (copy = vx_strdup(value)) == NULL) {
         return VMTP_E_NOMEM;
     }
@@ -1147,14 +1140,12 @@ vmtp_results_set(struct vmtp_results *doc, const char *key, const char *value)
 const char *
 vmtp_results_get(const struct vmtp_results *doc, const char *key)
 {
-    char **field;
+    long off = top_field(key);
 
-    if (doc == NULL) {
+    if (doc == NULL || off < 0) {
         return NULL;
     }
-    /* top_field() only reads through the pointers here. */
-    field = top_field((struct vmtp_results *)(uintptr_t)doc, key);
-    return field != NULL ? *field : NULL;
+    return *(char *const *)((const char *)doc + off);
 }
 
 enum vmtp_status
@@ -1164,7 +1155,7 @@ vmtp_results_update_run_id(struct vmtp_results *doc)
     char hex[33];
     enum vmtp_status rc;
 
-    vx_buf_init(&b, (size_t)3 * VMTP_RESULTS_MAX_JSON_BYTES);
+    vx_buf_init(&b, 3 * VMTP_RESULTS_MAX_JSON_BYTES);
     if (vx_buf_adds(&b, doc->args != NULL ? doc->args : "") != 0 ||
         vx_buf_adds(&b, doc->date != NULL ? doc->date : "") != 0 ||
         vx_buf_adds(&b, doc->version != NULL ? doc->version : "") != 0) {

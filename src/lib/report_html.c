@@ -23,7 +23,7 @@
 #include "vx_banned.h"
 #include "vx_buf.h"
 
-#define HTML_LIMIT (256u * 1024u * 1024u)
+#define HTML_LIMIT ((size_t)256 * 1024 * 1024)
 
 /* Chart geometry (px). */
 #define CHART_W   720

@@ -22,8 +22,8 @@
 
 #define NROWS       30
 #define COL_MAX     80
-#define DATA_LIMIT  (1u * 1024u * 1024u)
-#define TABLE_LIMIT (64u * 1024u * 1024u)
+#define DATA_LIMIT  ((size_t)1024 * 1024)
+#define TABLE_LIMIT ((size_t)64 * 1024 * 1024)
 
 /* A vx_buf whose failure sticks (vx_buf releases itself on failure). */
 struct sb {
@@ -69,10 +69,15 @@ enum status {
     ST_FAILED = 2,
 };
 
+/* A borrowed pointer to an entry of the document. */
+struct ref {
+    const struct vmtp_result *r;
+};
+
 struct cell {
     enum status status;
     const char *error; /* first error seen (borrowed from the document) */
-    const struct vmtp_result **res;
+    struct ref *res;   /* the entries that passed */
     size_t n_res;
     int oom;
 };
@@ -86,15 +91,14 @@ struct grid {
 static void
 cell_add(struct cell *c, const struct vmtp_result *r)
 {
-    const struct vmtp_result **p =
-            vx_reallocarray(c->res, c->n_res + 1, sizeof(*p));
+    struct ref *p = vx_reallocarray(c->res, c->n_res + 1, sizeof(*p));
 
     if (p == NULL) {
         c->oom = 1;
         return;
     }
     c->res = p;
-    p[c->n_res++] = r;
+    p[c->n_res++].r = r;
 }
 
 static void
@@ -206,7 +210,7 @@ data_tcp(struct sb *b, const struct cell *c)
     size_t nrtt = 0;
 
     for (size_t i = 0; i < c->n_res; i++) {
-        const struct vmtp_result *r = c->res[i];
+        const struct vmtp_result *r = c->res[i].r;
 
         if (r->protocol != VMTP_PROTO_TCP) {
             continue;
@@ -231,8 +235,8 @@ data_tcp(struct sb *b, const struct cell *c)
 static int
 udp_cmp(const void *pa, const void *pb)
 {
-    const struct vmtp_result *a = *(const struct vmtp_result *const *)pa;
-    const struct vmtp_result *b = *(const struct vmtp_result *const *)pb;
+    const struct vmtp_result *a = ((const struct ref *)pa)->r;
+    const struct vmtp_result *b = ((const struct ref *)pb)->r;
 
     if (a->pkt_size != b->pkt_size) {
         return a->pkt_size < b->pkt_size ? -1 : 1;
@@ -247,7 +251,7 @@ udp_cmp(const void *pa, const void *pb)
 static void
 data_udp(struct sb *b, const struct cell *c)
 {
-    const struct vmtp_result **v;
+    struct ref *v;
     size_t i = 0;
 
     if (c->n_res == 0) {
@@ -261,12 +265,13 @@ data_udp(struct sb *b, const struct cell *c)
     memcpy(v, c->res, c->n_res * sizeof(*v));
     qsort(v, c->n_res, sizeof(*v), udp_cmp);
     while (i < c->n_res) {
-        const struct vmtp_result *key = v[i];
+        struct ref key = v[i];
+        bool first = i == 0;
         double tp = 0, loss = 0, jit = 0;
         size_t ntp = 0, nloss = 0, njit = 0;
 
         for (; i < c->n_res && udp_cmp(&v[i], &key) == 0; i++) {
-            const struct vmtp_result *r = v[i];
+            const struct vmtp_result *r = v[i].r;
 
             if (!isnan(r->throughput_kbps)) {
                 tp += r->throughput_kbps;
@@ -281,15 +286,15 @@ data_udp(struct sb *b, const struct cell *c)
                 njit++;
             }
         }
-        if (key != v[0]) {
+        if (!first) {
             sb_adds(b, "; ");
         }
-        if (key->pkt_size >= 0) {
-            sb_addf(b, "%ld", key->pkt_size);
+        if (key.r->pkt_size >= 0) {
+            sb_addf(b, "%ld", key.r->pkt_size);
         } else {
             sb_adds(b, "?");
         }
-        sb_adds(b, key->reverse ? " rev:" : ":");
+        sb_adds(b, key.r->reverse ? " rev:" : ":");
         if (ntp > 0) {
             sb_addf(b, " tp_kbps=%.0f", tp / (double)ntp);
         }
@@ -309,7 +314,7 @@ data_icmp(struct sb *b, const struct cell *c)
     bool first = true;
 
     for (size_t i = 0; i < c->n_res; i++) {
-        const struct vmtp_result *r = c->res[i];
+        const struct vmtp_result *r = c->res[i].r;
 
         for (size_t k = 0; k < r->n_icmp; k++) {
             const struct vmtp_icmp_stat *s = &r->icmp[k];
