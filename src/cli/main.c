@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 
 #include <vmtp/cloud.h>
 #include <vmtp/config.h>
+#include <vmtp/result.h>
+#include <vmtp/run.h>
 #include <vmtp/vmtp.h>
 
 #include "opts.h"
@@ -214,6 +217,143 @@ open_log(struct cli_log *lg, const struct cli_opts *o)
     return 0;
 }
 
+/* The context a signal cancels; the handler only sets flags. */
+static struct vmtp_ctx *volatile signal_ctx;
+static volatile sig_atomic_t signal_caught;
+
+static void
+on_signal(int sig)
+{
+    int saved = errno;
+
+    signal_caught = sig;
+    if (signal_ctx != NULL) {
+        vmtp_ctx_cancel(signal_ctx);
+    }
+    errno = saved;
+}
+
+static void
+catch_signals(struct vmtp_ctx *ctx)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    (void)sigemptyset(&sa.sa_mask);
+    signal_ctx = ctx;
+    (void)sigaction(SIGINT, &sa, NULL);
+    (void)sigaction(SIGTERM, &sa, NULL);
+    (void)sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Map a library status to the documented exit codes (vmtp(1)). */
+static int
+exit_code(enum vmtp_status st)
+{
+    switch (st) {
+    case VMTP_OK:
+        return CLI_EXIT_OK;
+    case VMTP_E_MEASURE:
+        return CLI_EXIT_MEASURE;
+    case VMTP_E_CANCELLED:
+        return signal_caught != 0 ? 128 + signal_caught : CLI_EXIT_MEASURE;
+    case VMTP_E_INVAL:
+        return CLI_EXIT_USAGE;
+    case VMTP_E_HTTP:
+    case VMTP_E_AUTH:
+    case VMTP_E_NOTFOUND:
+    case VMTP_E_QUOTA:
+        return CLI_EXIT_CLOUD;
+    case VMTP_E_SSH:
+    case VMTP_E_CONNECT:
+    case VMTP_E_RESOLVE:
+    case VMTP_E_TIMEOUT:
+    case VMTP_E_PROTO:
+        return CLI_EXIT_SSH;
+    default:
+        return CLI_EXIT_INTERNAL;
+    }
+}
+
+/* The vmtp-agent beside this program (installed) or in the build tree. */
+static void
+find_agent(struct vmtp_ctx *ctx)
+{
+    static const char *const rel[] = {"vmtp-agent", "../agent/vmtp-agent",
+                                      "../lib/vmtp/vmtp-agent"};
+    char self[4096];
+    char path[4096 + 64];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    char *slash;
+
+    if (n <= 0) {
+        return;
+    }
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (slash == NULL) {
+        return;
+    }
+    *slash = '\0';
+    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+        if (snprintf(path, sizeof(path), "%s/%s", self, rel[i]) <
+                    (int)sizeof(path) &&
+            access(path, X_OK) == 0) {
+            (void)vmtp_run_set_agent_path(ctx, path);
+            return;
+        }
+    }
+}
+
+/* Print the table, write the JSON file, then store in MongoDB. */
+static int
+report(struct vmtp_ctx *ctx, int rc)
+{
+    struct vmtp_results *doc = vmtp_ctx_results(ctx);
+    struct vmtp_error err;
+    char *table = NULL;
+
+    memset(&err, 0, sizeof(err));
+    if (doc == NULL) {
+        return rc;
+    }
+    if (vmtp_results_report_table(doc,
+                                  isatty(STDOUT_FILENO) ? VMTP_REPORT_COLOR : 0,
+                                  &table, &err) == VMTP_OK) {
+        (void)fputs(table, stdout);
+        (void)fflush(stdout);
+    }
+    free(table);
+    if (vmtp_run_save_json(ctx) != VMTP_OK) {
+        (void)fprintf(stderr, "vmtp: %s\n", vmtp_ctx_error(ctx)->msg);
+        return rc != 0 ? rc : CLI_EXIT_INTERNAL;
+    }
+    if (vmtp_run_store_mongo(ctx) != VMTP_OK) {
+        (void)fprintf(stderr, "vmtp: %s\n", vmtp_ctx_error(ctx)->msg);
+        rc = rc != 0 ? rc : CLI_EXIT_MEASURE;
+    }
+    return rc;
+}
+
+static int
+measure(struct vmtp_ctx *ctx)
+{
+    enum vmtp_status st;
+    int rc;
+
+    find_agent(ctx);
+    catch_signals(ctx);
+    st = vmtp_run(ctx);
+    rc = exit_code(st);
+    if (st != VMTP_OK) {
+        (void)fprintf(stderr, "vmtp: %s\n", vmtp_ctx_error(ctx)->msg);
+    }
+    rc = report(ctx, rc);
+    signal_ctx = NULL;
+    return rc;
+}
+
 static int
 run(struct vmtp_ctx *ctx, const struct cli_opts *o)
 {
@@ -247,8 +387,7 @@ run(struct vmtp_ctx *ctx, const struct cli_opts *o)
             return rc;
         }
     }
-    (void)fprintf(stderr, "vmtp: measurement engine not linked yet\n");
-    return CLI_EXIT_INTERNAL;
+    return measure(ctx);
 }
 
 int
@@ -290,6 +429,10 @@ main(int argc, char **argv)
                                : VMTP_LOG_INFO);
     if (o.debug) {
         cli_log_fn(&lg, VMTP_LOG_DEBUG, __func__, args);
+    }
+    if (vmtp_run_set_args(ctx, args) != VMTP_OK) {
+        rc = CLI_EXIT_INTERNAL;
+        goto out;
     }
     rc = run(ctx, &o);
 out:

@@ -291,6 +291,7 @@ static const struct key keys[] = {
               "a list of 1 or 2 IPv6 CIDRs"),
         STR("public_key_file", public_key_file, NULL, ANY_STR),
         STR("private_key_file", private_key_file, NULL, ANY_STR),
+        STR("known_hosts_file", known_hosts_file, NULL, ANY_STR),
         STR("public_key_name", public_key_name, NULL, ANY_STR),
         STR("vm_name_server", vm_name_server, NULL, ANY_STR),
         STR("vm_name_client", vm_name_client, NULL, ANY_STR),

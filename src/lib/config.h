@@ -69,6 +69,7 @@ struct vmtp_config {
     struct vmtp_strlist internal_cidr_v6;
     char *public_key_file;
     char *private_key_file;
+    char *known_hosts_file; /* NULL: ~/.ssh/known_hosts */
     char *public_key_name;
     char *vm_name_server;
     char *vm_name_client;

@@ -1,6 +1,8 @@
 /* \summary: the libvmtp context: creation, logging hook, errors, cancel */
 #include <stdlib.h>
 
+#include <vmtp/result.h>
+
 #include "build_config.h" /* meson-generated: VMTP_VERSION */
 #include "internal.h"
 #include "vx_alloc.h"
@@ -39,6 +41,9 @@ vmtp_ctx_free(struct vmtp_ctx *ctx)
     }
     vmtp_config_release(&ctx->cfg);
     vmtp_os_creds_release(&ctx->creds);
+    free(ctx->args);
+    free(ctx->agent_path);
+    vmtp_results_free(ctx->results);
     free(ctx);
 }
 

@@ -21,7 +21,10 @@ struct vmtp_ctx {
     struct vmtp_error err;
     atomic_int cancelled;   /* set by vmtp_ctx_cancel(), async-signal-safe */
     struct vmtp_config cfg; /* effective configuration (config.c) */
-    struct vmtp_os_creds creds; /* OpenStack credentials (creds.c) */
+    struct vmtp_os_creds creds;   /* OpenStack credentials (creds.c) */
+    char *args;                   /* masked command line for results (run.c) */
+    char *agent_path;             /* local vmtp-agent to deploy (run.c) */
+    struct vmtp_results *results; /* last run's results (run.c) */
 };
 
 /* Record an error on the context (see vmtp_error_set()). Returns code. */
