@@ -287,6 +287,67 @@ note_dollar(struct word *w, const char *p)
     }
 }
 
+/* '...': everything literal up to the closing quote. */
+static int
+single_quoted(const char **pp, struct word *w)
+{
+    const char *p = *pp + 1;
+    const char *end = strchr(p, '\'');
+
+    if (end == NULL) {
+        return -1;
+    }
+    for (; p < end; p++) {
+        if (word_add(w, *p) != 0) {
+            return -1;
+        }
+    }
+    *pp = end; /* on the closing quote */
+    return 0;
+}
+
+/* "...": \" \\ \$ \` are escapes; $ and ` would expand. */
+static int
+double_quoted(const char **pp, struct word *w)
+{
+    const char *p = *pp + 1;
+
+    for (; *p != '"'; p++) {
+        if (*p == '\0') {
+            return -1;
+        }
+        if (*p == '\\' && p[1] != '\0' && strchr("\"\\$`", p[1]) != NULL) {
+            p++;
+        } else if (*p == '$') {
+            note_dollar(w, p);
+        } else if (*p == '`') {
+            w->command = true;
+        }
+        if (word_add(w, *p) != 0) {
+            return -1;
+        }
+    }
+    *pp = p; /* on the closing quote */
+    return 0;
+}
+
+/* One unquoted character; a backslash quotes the next one. */
+static int
+plain_char(const char **pp, struct word *w)
+{
+    const char *p = *pp;
+
+    if (*p == '\\' && p[1] != '\0') {
+        p++;
+    } else if (*p == '$') {
+        note_dollar(w, p);
+    } else if (*p == '`') {
+        w->command = true;
+    }
+    *pp = p;
+    return word_add(w, *p);
+}
+
 /*
  * Read one shell word at *pp into w, with POSIX quoting, without any
  * expansion. Returns 0, or -1 for an unterminated quote or an overlong
@@ -296,52 +357,21 @@ static int
 read_word(const char **pp, struct word *w)
 {
     const char *p = *pp;
+    int rc = 0;
 
-    for (; *p != '\0' && !isspace((unsigned char)*p) &&
+    for (; rc == 0 && *p != '\0' && !isspace((unsigned char)*p) &&
            strchr(";&|<>()", *p) == NULL;
          p++) {
         if (*p == '\'') {
-            const char *end = strchr(p + 1, '\'');
-
-            if (end == NULL) {
-                return -1;
-            }
-            for (p++; p < end; p++) {
-                if (word_add(w, *p) != 0) {
-                    return -1;
-                }
-            }
+            rc = single_quoted(&p, w);
         } else if (*p == '"') {
-            for (p++; *p != '"'; p++) {
-                if (*p == '\0') {
-                    return -1;
-                }
-                if (*p == '\\' && p[1] != '\0' && strchr("\"\\$`", p[1])) {
-                    p++;
-                } else if (*p == '$') {
-                    note_dollar(w, p);
-                } else if (*p == '`') {
-                    w->command = true;
-                }
-                if (word_add(w, *p) != 0) {
-                    return -1;
-                }
-            }
+            rc = double_quoted(&p, w);
         } else {
-            if (*p == '\\' && p[1] != '\0') {
-                p++;
-            } else if (*p == '$') {
-                note_dollar(w, p);
-            } else if (*p == '`') {
-                w->command = true;
-            }
-            if (word_add(w, *p) != 0) {
-                return -1;
-            }
+            rc = plain_char(&p, w);
         }
     }
     *pp = p;
-    return 0;
+    return rc;
 }
 
 static const char *
@@ -475,7 +505,7 @@ vmtp_os_creds_parse_openrc(struct vmtp_os_creds *c,
                            const struct vmtp_logger *lg,
                            struct vmtp_error *err)
 {
-    char line[LINE_MAX_ + 1];
+    char line[LINE_MAX_ + 1] = {0};
     size_t pos = 0;
     int lineno = 0;
     enum vmtp_status st = VMTP_OK;
@@ -513,6 +543,9 @@ vmtp_creds_load_openrc(struct vmtp_ctx *ctx, const char *path)
     size_t len = 0;
     enum vmtp_status st;
 
+    if (ctx == NULL) {
+        return VMTP_E_INVAL;
+    }
     st = vmtp_read_file(path, VMTP_YAML_MAX, &text, &len, &ctx->err);
     if (st != VMTP_OK) {
         return st;

@@ -23,7 +23,7 @@ vmtp_yaml_load(yaml_document_t *doc,
     bool have_doc = false;
 
     if (len > VMTP_YAML_MAX) {
-        return vmtp_error_set(err, VMTP_E_PARSE, "%s: larger than %d bytes",
+        return vmtp_error_set(err, VMTP_E_PARSE, "%s: larger than %zu bytes",
                               origin, VMTP_YAML_MAX);
     }
     if (!yaml_parser_initialize(&parser)) {

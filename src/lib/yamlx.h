@@ -9,7 +9,7 @@
 #include <vmtp/vmtp.h>
 
 /* Hard cap on any YAML text we read (configuration, clouds.yaml). */
-#define VMTP_YAML_MAX (1024 * 1024)
+#define VMTP_YAML_MAX ((size_t)1 << 20)
 
 /*
  * Parse the first and only document of `text` into *doc. Fails with

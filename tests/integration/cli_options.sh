@@ -147,6 +147,11 @@ t 2 "option '--inter-node-only' takes no value" -- --inter-node-only=yes
 t 2 "options '-d' and '-q' conflict"    -- -d -q
 t 5 "$engine"                           -- -q --host root@198.18.0.1
 t 5 "<MASKED>" --not S3cret             -- -d --host root@198.18.0.1:S3cret -pS3cret
+t 5 "--password=<MASKED> --external-host=root@198.18.0.4:<MASKED>" --not S3cret -- \
+    -d --password=S3cret --external-host=root@198.18.0.4:S3cret \
+    --controller-node 'root@[2001:db8::5]:S3:cr3t' --host root@198.18.0.1:S3cret:eth0
+t 5 "--host root@198.18.0.1:<MASKED>:eth0" --not S3cret -- \
+    -d -p S3cret --host root@198.18.0.1:S3cret:eth0
 # log file
 t 0 'log_file: "'                       -- --log-file "$tmp/log.txt" -sc
 t 0 'log_file: "'                       -- --logfile "$tmp/log.txt" -sc
