@@ -354,6 +354,29 @@ measure(struct vmtp_ctx *ctx)
     return rc;
 }
 
+/* --dry-run: everything is valid; say what would run and stop. */
+static int
+dry_run(struct vmtp_ctx *ctx)
+{
+    char *hosts = vmtp_config_get(ctx, "hosts");
+    char *tool = vmtp_config_get(ctx, "tp_tool");
+    char *protocols = vmtp_config_get(ctx, "protocols");
+
+    (void)printf(
+            "dry run: options, configuration and credentials are valid\n"
+            "native hosts: %s\n"
+            "tool: %s, protocols: %s\n"
+            "OpenStack: %s%s\n",
+            hosts != NULL ? hosts : "?", tool != NULL ? tool : "?",
+            protocols != NULL ? protocols : "?",
+            vmtp_creds_have_cloud(ctx) ? "credentials found" : "no credentials",
+            vmtp_creds_need_password(ctx) ? " (password to be asked)" : "");
+    free(hosts);
+    free(tool);
+    free(protocols);
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_INTERNAL;
+}
+
 static int
 run(struct vmtp_ctx *ctx, const struct cli_opts *o)
 {
@@ -380,6 +403,9 @@ run(struct vmtp_ctx *ctx, const struct cli_opts *o)
                       "test, or OpenStack credentials (-r <openrc_file>, "
                       "--os-cloud <cloud> or OS_* variables)\n");
         return CLI_EXIT_USAGE;
+    }
+    if (o->dry_run) {
+        return dry_run(ctx);
     }
     if (vmtp_creds_need_password(ctx)) {
         rc = prompt_password(ctx);

@@ -53,6 +53,7 @@ enum opt_id {
     OPT_DATAPLANE,
     OPT_DELETE_IMAGE,
     OPT_NO_ENV,
+    OPT_DRY_RUN,
     OPT_VNIC,
     OPT_DEBUG,
     OPT_VERSION,
@@ -149,6 +150,7 @@ static const struct opt opts[] = {
         {OPT_DELETE_IMAGE, NULL, "--delete-image-after-run", NULL, ARG_NONE,
          SECRET_NO, "delete_image_after_run", NULL},
         {OPT_NO_ENV, NULL, "--no-env", NULL, ARG_NONE, SECRET_NO, NULL, NULL},
+        {OPT_DRY_RUN, NULL, "--dry-run", NULL, ARG_NONE, SECRET_NO, NULL, NULL},
         {OPT_VNIC, NULL, "--vnic-type", NULL, ARG_REQUIRED, SECRET_NO,
          "vnic_type", "direct, macvtap or normal"},
         {OPT_DEBUG, "-d", "--debug", NULL, ARG_NONE, SECRET_NO, "debug", NULL},
@@ -675,6 +677,9 @@ apply_token(struct cli_opts *o, const struct token *t, FILE *errf)
         return 0;
     case OPT_NO_ENV:
         o->no_env = true;
+        return 0;
+    case OPT_DRY_RUN:
+        o->dry_run = true;
         return 0;
     case OPT_QUIET:
         o->quiet = true;

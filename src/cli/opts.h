@@ -36,6 +36,7 @@ struct cli_opts {
     bool version;
     bool show_config;
     bool no_env;
+    bool dry_run; /* --dry-run: validate, print the plan, start nothing */
     bool debug;
     bool quiet;
     bool cleanup;

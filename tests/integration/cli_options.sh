@@ -40,7 +40,7 @@ t() {
   fi
 }
 
-engine="measurement engine not linked yet"
+engine="dry run: options, configuration and credentials are valid"
 nothing="nothing to run"
 
 # help, version, show-config
@@ -91,9 +91,9 @@ t 2 "nuttcp, iperf, iperf3 or vmtp"     -- --tp-tool netperf
 t 0 'vnic_type: "direct"'               -- --vnic-type direct -sc
 t 2 "option '--vnic-type': invalid value 'sriov'" -- --vnic-type sriov
 # --host
-t 5 "$engine"                           -- --host root@198.18.0.2
-t 5 "$engine"                           -- --host 'root@[2001:db8::5]:pw:eth1'
-t 5 "$engine"                           -- --host root@node1.example.org:pw
+t 0 "$engine"                           -- --dry-run --host root@198.18.0.2
+t 0 "$engine"                           -- --dry-run --host 'root@[2001:db8::5]:pw:eth1'
+t 0 "$engine"                           -- --dry-run --host root@node1.example.org:pw
 t 0 'hosts: ["root@198.18.0.1", "u@[2001:db8::2]::eth1"]' --not S3cret -- \
     --host root@198.18.0.1:S3cret --host 'u@[2001:db8::2]:S3cret:eth1' -sc
 t 2 "not a valid IPv4 address"          -- --host root@300.1.1.1
@@ -145,38 +145,38 @@ t 0 "accept_unknown_host_keys: true"    -- --accept-unknown-host-keys -sc
 t 0 "debug: true"                       -- -d -sc
 t 2 "option '--inter-node-only' takes no value" -- --inter-node-only=yes
 t 2 "options '-d' and '-q' conflict"    -- -d -q
-t 5 "$engine"                           -- -q --host root@198.18.0.1
-t 5 "<MASKED>" --not S3cret             -- -d --host root@198.18.0.1:S3cret -pS3cret
-t 5 "--password=<MASKED> --external-host=root@198.18.0.4:<MASKED>" --not S3cret -- \
+t 0 "$engine"                           -- --dry-run -q --host root@198.18.0.1
+t 0 "<MASKED>" --not S3cret             -- --dry-run -d --host root@198.18.0.1:S3cret -pS3cret
+t 0 "--password=<MASKED> --external-host=root@198.18.0.4:<MASKED>" --not S3cret -- --dry-run \
     -d --password=S3cret --external-host=root@198.18.0.4:S3cret \
     --controller-node 'root@[2001:db8::5]:S3:cr3t' --host root@198.18.0.1:S3cret:eth0
-t 5 "--host root@198.18.0.1:<MASKED>:eth0" --not S3cret -- \
+t 0 "--host root@198.18.0.1:<MASKED>:eth0" --not S3cret -- --dry-run \
     -d -p S3cret --host root@198.18.0.1:S3cret:eth0
 # log file
 t 0 'log_file: "'                       -- --log-file "$tmp/log.txt" -sc
 t 0 'log_file: "'                       -- --logfile "$tmp/log.txt" -sc
 t 2 "cannot open log file"              -- --log-file /nonexistent/dir/log --host root@198.18.0.1
 # credentials
-t 5 "$engine"                           -- -r "$rc3" -p pw
-t 5 "$engine"                           -- --rc="$rc3" --password=pw
+t 0 "$engine"                           -- --dry-run -r "$rc3" -p pw
+t 0 "$engine"                           -- --dry-run --rc="$rc3" --password=pw
 t 2 "no OpenStack password"             -- -r "$rc3"
 t 2 "Keystone v2 credentials are not supported" -- -r "$rc2" -p x
 t 2 "cannot open '/nonexistent/openrc'" -- -r /nonexistent/openrc
 t 2 "option '-p': invalid value: empty value" -- -p ''
 t 2 "no clouds.yaml"                    -- --os-cloud lab
 cwd=$tmp/cloudsdir
-t 5 "$engine"                           -- --os-cloud lab
+t 0 "$engine"                           -- --dry-run --os-cloud lab
 t 2 "no cloud named 'nope'"             -- --os-cloud nope
 cwd=$tmp
 extra_env=(OS_AUTH_URL=https://198.18.0.10:5000/v3 OS_USERNAME=u
            OS_PASSWORD=envpw OS_PROJECT_NAME=p OS_USER_DOMAIN_NAME=Default
            OS_PROJECT_DOMAIN_NAME=Default)
-t 5 "$engine"                           --
+t 0 "$engine"                           -- --dry-run
 t 2 "$nothing"                          -- --no-env
-t 5 "$engine"                           -- --cleanup
+t 0 "$engine"                           -- --dry-run --cleanup
 extra_env=()
 t 2 "--cleanup needs OpenStack credentials" -- --cleanup
-t 5 "$engine"                           -- --cleanup abc123 -r "$rc3" -p x
+t 0 "$engine"                           -- --dry-run --cleanup abc123 -r "$rc3" -p x
 t 2 "option '--cleanup': invalid value 'bad/id'" -- --cleanup=bad/id
 # unknown options and operands
 t 2 "$nothing"                          --
