@@ -232,7 +232,7 @@ zero_loss_search(struct search *st, struct vmtp_error *err)
     }
     while (budget(st, p->trial_s, false)) {
         double rate;
-        int idx;
+        int idx = 0;
 
         if (z_lo > 0 && (isinf(z_hi) || z_hi / z_lo <= 1 + p->resolution)) {
             break;
@@ -298,6 +298,114 @@ describe(struct vmtp_udp_search_result *res,
     (void)n;
 }
 
+/*
+ * A trial where nothing arrived before anything ever did: the first time,
+ * set *rate to a low rate for one more try and return false; the second
+ * time (or when no budget is left) end the search with NO_TRAFFIC.
+ */
+static bool
+nothing_arrived(struct search *st, int idx, double *rate, int *zero_trials)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    struct vmtp_udp_search_result *res = st->res;
+    double e = effective(&res->log[idx]);
+
+    (*zero_trials)++;
+    if (*zero_trials >= 2 || *rate <= p->min_rate_bps ||
+        !budget(st, p->trial_s, true)) {
+        res->outcome = VMTP_UDP_NO_TRAFFIC;
+        res->final = res->log[idx];
+        res->rate_bps = 0;
+        return true;
+    }
+    st->over = e < st->over ? e : st->over;
+    *rate = e / 100 < NO_TRAFFIC_RETRY_MAX_BPS ? e / 100
+                                               : NO_TRAFFIC_RETRY_MAX_BPS;
+    *rate = *rate < p->min_rate_bps ? p->min_rate_bps : *rate;
+    return false;
+}
+
+/*
+ * Fold trial idx into the bracket. Returns true when the search is over
+ * (res->outcome and *cand set).
+ */
+static bool
+classify(struct search *st, int idx, int *cand)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    struct vmtp_udp_search_result *res = st->res;
+    const struct vmtp_udp_sample *s = &res->log[idx];
+    double e = effective(s);
+    double up_b;
+
+    if (s->loss_pct <= p->loss_hi_pct &&
+        (st->best_idx < 0 || e > effective(&res->log[st->best_idx]))) {
+        st->best_idx = idx;
+    }
+    if (s->loss_pct > p->loss_hi_pct) {
+        st->over = e < st->over ? e : st->over;
+    } else if (s->loss_pct < p->loss_lo_pct) {
+        if (e > st->under) {
+            st->under = e;
+            st->under_idx = idx;
+        }
+    } else {
+        res->outcome = VMTP_UDP_FOUND;
+        *cand = idx;
+        return true;
+    }
+    up_b = st->over < st->cap ? st->over : st->cap;
+    if (st->under > 0 && st->under >= up_b * (1 - p->resolution) &&
+        st->under >= st->cap * (1 - p->resolution)) {
+        res->outcome = VMTP_UDP_SENDER_LIMITED;
+        *cand = st->under_idx;
+        return true;
+    }
+    if (st->under > 0 && up_b / st->under <= 1 + p->resolution) {
+        res->outcome = VMTP_UDP_CONVERGED;
+        *cand = st->under_idx;
+        return true;
+    }
+    return false;
+}
+
+/*
+ * The confirmation trial at the chosen rate; if it loses more than hi,
+ * one step down. Sets res->final.
+ */
+static enum vmtp_status
+confirm(struct search *st, int cand, struct vmtp_error *err)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    struct vmtp_udp_search_result *res = st->res;
+    double crate = res->log[cand].offered_bps;
+    enum vmtp_status rc;
+    int idx = 0;
+
+    res->final = res->log[cand];
+    if (p->confirm_s <= 0 || !budget(st, p->confirm_s, false)) {
+        return VMTP_OK;
+    }
+    rc = run_trial(st, crate, p->confirm_s, &idx, err);
+    if (rc != VMTP_OK) {
+        return rc;
+    }
+    if (res->log[idx].loss_pct > p->loss_hi_pct &&
+        res->outcome != VMTP_UDP_SENDER_LIMITED &&
+        budget(st, p->confirm_s, false)) {
+        /* The trial was lucky: step down to the undershoot side. */
+        double lower = st->under > 0 && st->under < crate
+                               ? st->under
+                               : crate * (1 - 2 * p->resolution);
+        rc = run_trial(st, lower, p->confirm_s, &idx, err);
+        if (rc != VMTP_OK) {
+            return rc;
+        }
+    }
+    res->final = res->log[idx];
+    return VMTP_OK;
+}
+
 enum vmtp_status
 vmtp_udp_search(const struct vmtp_udp_search_params *p,
                 vmtp_udp_trial_fn *fn,
@@ -335,63 +443,24 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
 
     while (budget(&st, p->trial_s, true)) {
         const struct vmtp_udp_sample *s;
-        double e;
-        double up_b;
 
         rc = run_trial(&st, rate, p->trial_s, &idx, err);
         if (rc != VMTP_OK) {
             return rc;
         }
         s = &res->log[idx];
-        e = effective(s);
         if (sender_limited(s) && s->tx_bps < st.cap) {
             st.cap = s->tx_bps;
         }
         if ((s->rx_bps <= 0 || s->loss_pct >= 100) && st.best_idx < 0 &&
             st.under <= 0) {
-            /* Nothing arrived: once more, slowly, before giving up. */
-            zero_trials++;
-            if (zero_trials >= 2 || rate <= p->min_rate_bps ||
-                !budget(&st, p->trial_s, true)) {
-                res->outcome = VMTP_UDP_NO_TRAFFIC;
-                res->final = *s;
-                res->rate_bps = 0;
+            if (nothing_arrived(&st, idx, &rate, &zero_trials)) {
                 describe(res, p);
                 return VMTP_OK;
             }
-            st.over = e < st.over ? e : st.over;
-            rate = e / 100 < NO_TRAFFIC_RETRY_MAX_BPS
-                           ? e / 100
-                           : NO_TRAFFIC_RETRY_MAX_BPS;
-            rate = rate < p->min_rate_bps ? p->min_rate_bps : rate;
             continue;
         }
-        if (s->loss_pct <= p->loss_hi_pct &&
-            (st.best_idx < 0 || e > effective(&res->log[st.best_idx]))) {
-            st.best_idx = idx;
-        }
-        if (s->loss_pct > p->loss_hi_pct) {
-            st.over = e < st.over ? e : st.over;
-        } else if (s->loss_pct < p->loss_lo_pct) {
-            if (e > st.under) {
-                st.under = e;
-                st.under_idx = idx;
-            }
-        } else {
-            res->outcome = VMTP_UDP_FOUND;
-            cand = idx;
-            break;
-        }
-        up_b = st.over < st.cap ? st.over : st.cap;
-        if (st.under > 0 && st.under >= up_b * (1 - p->resolution) &&
-            st.under >= st.cap * (1 - p->resolution)) {
-            res->outcome = VMTP_UDP_SENDER_LIMITED;
-            cand = st.under_idx;
-            break;
-        }
-        if (st.under > 0 && up_b / st.under <= 1 + p->resolution) {
-            res->outcome = VMTP_UDP_CONVERGED;
-            cand = st.under_idx;
+        if (classify(&st, idx, &cand)) {
             break;
         }
         rate = next_rate(&st, s);
@@ -402,28 +471,9 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
     if (cand < 0) {
         return vmtp_error_set(err, VMTP_E_INTERNAL, "UDP search ran no trial");
     }
-    res->final = res->log[cand];
-    /* Confirmation: the chosen rate once more, for confirm_s seconds. */
-    if (p->confirm_s > 0 && budget(&st, p->confirm_s, false)) {
-        double crate = res->log[cand].offered_bps;
-
-        rc = run_trial(&st, crate, p->confirm_s, &idx, err);
-        if (rc != VMTP_OK) {
-            return rc;
-        }
-        if (res->log[idx].loss_pct > p->loss_hi_pct &&
-            res->outcome != VMTP_UDP_SENDER_LIMITED &&
-            budget(&st, p->confirm_s, false)) {
-            /* The trial was lucky: step down to the undershoot side. */
-            double lower = st.under > 0 && st.under < crate
-                                   ? st.under
-                                   : crate * (1 - 2 * p->resolution);
-            rc = run_trial(&st, lower, p->confirm_s, &idx, err);
-            if (rc != VMTP_OK) {
-                return rc;
-            }
-        }
-        res->final = res->log[idx];
+    rc = confirm(&st, cand, err);
+    if (rc != VMTP_OK) {
+        return rc;
     }
     res->rate_bps = res->final.offered_bps;
     if (p->zero_loss) {

@@ -81,7 +81,7 @@ void vmtp_udp_search_params_init(struct vmtp_udp_search_params *p);
  * seconds of trials.
  */
 enum vmtp_status vmtp_udp_search(const struct vmtp_udp_search_params *p,
-                                 vmtp_udp_trial_fn *trial,
+                                 vmtp_udp_trial_fn *fn,
                                  void *ud,
                                  struct vmtp_udp_search_result *res,
                                  struct vmtp_error *err);

@@ -462,6 +462,100 @@ append_icmp(struct vmtp_flow *flow, struct vmtp_result *icmp)
     return VMTP_OK;
 }
 
+/* Ping every ICMP size into icmp; a failure is recorded in the entry. */
+static enum vmtp_status
+run_ping(struct run *r, struct vmtp_result *icmp)
+{
+    const struct vmtp_measure_settings *s = r->s;
+    struct vmtp_ping_opts po = {
+            .target = r->peer->server_addr,
+            .ipv6 = s->ipv6,
+            .sizes = s->icmp_sizes,
+            .n_sizes = s->n_icmp_sizes,
+            .count = s->ping_count,
+            .interval_s = s->ping_interval_s,
+            .log = s->log,
+    };
+    struct vmtp_error terr = {0};
+    enum vmtp_status rc;
+
+    rc = vmtp_ping_run(r->peer->client_ex, &po, icmp, &terr);
+    if (rc == VMTP_E_CANCELLED || rc == VMTP_E_NOMEM) {
+        return vmtp_error_set(r->err, rc, "%s", terr.msg);
+    }
+    if (rc != VMTP_OK && entry_error(icmp, terr.msg) != VMTP_OK) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    return VMTP_OK;
+}
+
+/* Multicast entries, or one entry saying the tool cannot do it. */
+static enum vmtp_status
+run_multicast(struct run *r)
+{
+    struct vmtp_result *res;
+    char msg[120];
+
+    if (r->tool->ops->multicast) {
+        return run_udp_family(r, VMTP_PROTO_MULTICAST);
+    }
+    res = new_entry(r, VMTP_PROTO_MULTICAST, -1, false);
+    (void)snprintf(msg, sizeof(msg), "%s cannot measure multicast (use nuttcp)",
+                   r->tool->ops->name);
+    if (res == NULL || entry_error(res, msg) != VMTP_OK) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    return VMTP_OK;
+}
+
+/* Probe the tool, start its server once, run every throughput entry. */
+static enum vmtp_status
+run_throughput(struct run *r)
+{
+    const struct vmtp_measure_settings *s = r->s;
+    struct vmtp_tool *tool = r->tool;
+    struct vmtp_tool_server srv = {.n_pids = 0};
+    struct vmtp_tool_server_opts so = {.ipv6 = s->ipv6,
+                                       .udp = s->udp || s->multicast};
+    struct vmtp_error terr = {0};
+    enum vmtp_status rc = VMTP_OK;
+
+    if (cancelled(s)) {
+        return vmtp_error_set(r->err, VMTP_E_CANCELLED, "cancelled");
+    }
+    if (strcmp(tool->version, tool->ops->name) == 0 &&
+        tool->ops->probe(tool, r->peer->client_ex, &terr) != VMTP_OK) {
+        return flow_error(r->flow, r->err, "cannot run the throughput tool",
+                          &terr);
+    }
+    if (s->tcp || s->udp || (s->multicast && tool->ops->multicast)) {
+        if (vmtp_tool_server_start(tool, r->peer->server_ex, &so, &srv,
+                                   &terr) != VMTP_OK) {
+            return flow_error(r->flow, r->err, "cannot start the tool server",
+                              &terr);
+        }
+    }
+    if (s->tcp) {
+        rc = run_tcp(r);
+    }
+    if (rc == VMTP_OK && s->udp) {
+        rc = run_udp_family(r, VMTP_PROTO_UDP);
+    }
+    if (rc == VMTP_OK && s->multicast) {
+        rc = run_multicast(r);
+    }
+    vmtp_tool_server_stop(tool, r->peer->server_ex, &srv);
+    if (rc == VMTP_OK && s->bidirectional && r->peer->client_addr != NULL) {
+        if (s->udp) {
+            rc = run_udp_reverse(r, VMTP_PROTO_UDP);
+        }
+        if (rc == VMTP_OK && s->multicast && tool->ops->multicast) {
+            rc = run_udp_reverse(r, VMTP_PROTO_MULTICAST);
+        }
+    }
+    return rc;
+}
+
 enum vmtp_status
 vmtp_measure_flow(const struct vmtp_measure_peer *peer,
                   struct vmtp_tool *tool,
@@ -472,11 +566,6 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
     struct run r = {
             .peer = peer, .tool = tool, .s = s, .flow = flow, .err = err};
     struct vmtp_result icmp;
-    struct vmtp_tool_server srv = {.n_pids = 0};
-    struct vmtp_tool_server_opts so;
-    struct vmtp_error terr = {0};
-    bool have_icmp = false;
-    bool need_server;
     enum vmtp_status rc;
 
     rc = validate(peer, tool, s, err);
@@ -486,88 +575,13 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
     vmtp_result_init(&icmp, VMTP_PROTO_ICMP);
     tool->log = s->log;
     if (s->icmp) {
-        struct vmtp_ping_opts po = {
-                .target = peer->server_addr,
-                .ipv6 = s->ipv6,
-                .sizes = s->icmp_sizes,
-                .n_sizes = s->n_icmp_sizes,
-                .count = s->ping_count,
-                .interval_s = s->ping_interval_s,
-                .log = s->log,
-        };
-        have_icmp = true;
-        rc = vmtp_ping_run(peer->client_ex, &po, &icmp, &terr);
-        if (rc == VMTP_E_CANCELLED || rc == VMTP_E_NOMEM) {
-            (void)vmtp_error_set(err, rc, "%s", terr.msg);
-            goto out;
-        }
-        if (rc != VMTP_OK) {
-            rc = entry_error(&icmp, terr.msg);
-            if (rc != VMTP_OK) {
-                (void)vmtp_error_set(err, rc, "out of memory");
-                goto out;
-            }
-        }
+        rc = run_ping(&r, &icmp);
     }
-    need_server = s->tcp || s->udp || (s->multicast && tool->ops->multicast);
-    if (!need_server && !s->multicast) {
-        rc = VMTP_OK;
-        goto out;
+    if (rc == VMTP_OK && (s->tcp || s->udp || s->multicast)) {
+        rc = run_throughput(&r);
     }
-    if (cancelled(s)) {
-        rc = vmtp_error_set(err, VMTP_E_CANCELLED, "cancelled");
-        goto out;
-    }
-    if (strcmp(tool->version, tool->ops->name) == 0) {
-        rc = tool->ops->probe(tool, peer->client_ex, &terr);
-        if (rc != VMTP_OK) {
-            rc = flow_error(flow, err, "cannot run the throughput tool", &terr);
-            goto out;
-        }
-    }
-    so = (struct vmtp_tool_server_opts){.ipv6 = s->ipv6,
-                                        .udp = s->udp || s->multicast};
-    rc = vmtp_tool_server_start(tool, peer->server_ex, &so, &srv, &terr);
-    if (rc != VMTP_OK) {
-        rc = flow_error(flow, err, "cannot start the tool server", &terr);
-        goto out;
-    }
-    if (s->tcp) {
-        rc = run_tcp(&r);
-    }
-    if (rc == VMTP_OK && s->udp) {
-        rc = run_udp_family(&r, VMTP_PROTO_UDP);
-    }
-    if (rc == VMTP_OK && s->multicast) {
-        if (!tool->ops->multicast) {
-            struct vmtp_result *res =
-                    new_entry(&r, VMTP_PROTO_MULTICAST, -1, false);
-            char msg[120];
-            (void)snprintf(msg, sizeof(msg),
-                           "%s cannot measure multicast (use nuttcp)",
-                           tool->ops->name);
-            rc = res == NULL || entry_error(res, msg) != VMTP_OK
-                         ? vmtp_error_set(err, VMTP_E_NOMEM, "out of memory")
-                         : VMTP_OK;
-        } else {
-            rc = run_udp_family(&r, VMTP_PROTO_MULTICAST);
-        }
-    }
-    vmtp_tool_server_stop(tool, peer->server_ex, &srv);
-    if (rc == VMTP_OK && s->bidirectional && peer->client_addr != NULL) {
-        if (s->udp) {
-            rc = run_udp_reverse(&r, VMTP_PROTO_UDP);
-        }
-        if (rc == VMTP_OK && s->multicast && tool->ops->multicast) {
-            rc = run_udp_reverse(&r, VMTP_PROTO_MULTICAST);
-        }
-    }
-out:
-    vmtp_tool_server_stop(tool, peer->server_ex, &srv);
-    if (have_icmp) {
-        if (append_icmp(flow, &icmp) != VMTP_OK && rc == VMTP_OK) {
-            rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
-        }
+    if (s->icmp && append_icmp(flow, &icmp) != VMTP_OK && rc == VMTP_OK) {
+        rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     }
     vmtp_result_release(&icmp);
     return rc;
