@@ -281,6 +281,10 @@ describe(struct vmtp_udp_search_result *res,
     case VMTP_UDP_NO_TRAFFIC:
         break;
     }
+    if (res->unstable) {
+        how = "; the confirmation lost more than the range: the path or "
+              "the hosts are unstable (loaded?)";
+    }
     if (res->outcome == VMTP_UDP_NO_TRAFFIC) {
         n = snprintf(res->message, sizeof(res->message),
                      "no UDP datagram arrived at %.6g or %.6g Mbit/s: the "
@@ -403,6 +407,8 @@ confirm(struct search *st, int cand, struct vmtp_error *err)
         }
     }
     res->final = res->log[idx];
+    res->unstable = res->final.loss_pct > p->loss_hi_pct &&
+                    res->outcome != VMTP_UDP_SENDER_LIMITED;
     return VMTP_OK;
 }
 

@@ -109,11 +109,61 @@ after_trial(struct run *r,
     return VMTP_OK;
 }
 
+/*
+ * One TCP trial into a new entry. `swapped`: the tool runs from the server
+ * host toward the client host (reverse direction of a tool without a
+ * reverse option); else `reverse` asks the tool's own reverse mode.
+ */
+static enum vmtp_status
+tcp_trial(struct run *r,
+          struct vmtp_tool *tool,
+          struct vmtp_executor *ex,
+          const char *target,
+          long size,
+          bool reverse,
+          bool swapped)
+{
+    const struct vmtp_measure_settings *s = r->s;
+    struct vmtp_trial tr = {
+            .protocol = VMTP_PROTO_TCP,
+            .target = target,
+            .ipv6 = s->ipv6,
+            .reverse = reverse && !swapped,
+            .pkt_size = size,
+            .duration_s = s->time_s,
+            .rate_bps = s->bandwidth_bps,
+    };
+    struct vmtp_tool_report rep;
+    struct vmtp_error terr = {0};
+    struct vmtp_result *res;
+    enum vmtp_status rc;
+
+    if (cancelled(s)) {
+        return vmtp_error_set(r->err, VMTP_E_CANCELLED, "cancelled");
+    }
+    res = new_entry(r, VMTP_PROTO_TCP, size, reverse);
+    if (res == NULL) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    rc = vmtp_tool_run(tool, ex, &tr, &rep, &terr);
+    if (rc == VMTP_OK) {
+        if (vmtp_tool_report_to_result(&rep, res) != VMTP_OK) {
+            return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+        }
+        if (!reverse && rep.rx_bps > r->tcp_best_bps) {
+            r->tcp_best_bps = rep.rx_bps;
+        }
+    }
+    return after_trial(r, res, rc, &terr);
+}
+
+/* TCP: every size, forward (and reverse when the tool has a reverse
+ * option), tcp_loop_count times each. */
 static enum vmtp_status
 run_tcp(struct run *r)
 {
     const struct vmtp_measure_settings *s = r->s;
-    int dirs = s->bidirectional ? 2 : 1;
+    int dirs = s->bidirectional && r->tool->ops->reverse_tcp ? 2 : 1;
 
     for (size_t i = 0; i < s->n_tcp_sizes; i++) {
         VLOG(s->log, VMTP_LOG_INFO,
@@ -121,41 +171,9 @@ run_tcp(struct run *r)
              r->peer->client_ex->name, s->tcp_sizes[i]);
         for (int d = 0; d < dirs; d++) {
             for (int k = 0; k < s->tcp_loop_count; k++) {
-                struct vmtp_trial tr = {
-                        .protocol = VMTP_PROTO_TCP,
-                        .target = r->peer->server_addr,
-                        .ipv6 = s->ipv6,
-                        .reverse = d == 1,
-                        .pkt_size = s->tcp_sizes[i],
-                        .duration_s = s->time_s,
-                        .rate_bps = s->bandwidth_bps,
-                };
-                struct vmtp_tool_report rep;
-                struct vmtp_error terr = {0};
-                struct vmtp_result *res;
-                enum vmtp_status rc;
-
-                if (cancelled(s)) {
-                    return vmtp_error_set(r->err, VMTP_E_CANCELLED,
-                                          "cancelled");
-                }
-                res = new_entry(r, VMTP_PROTO_TCP, s->tcp_sizes[i], d == 1);
-                if (res == NULL) {
-                    return vmtp_error_set(r->err, VMTP_E_NOMEM,
-                                          "out of memory");
-                }
-                rc = vmtp_tool_run(r->tool, r->peer->client_ex, &tr, &rep,
-                                   &terr);
-                if (rc == VMTP_OK) {
-                    if (vmtp_tool_report_to_result(&rep, res) != VMTP_OK) {
-                        return vmtp_error_set(r->err, VMTP_E_NOMEM,
-                                              "out of memory");
-                    }
-                    if (d == 0 && rep.rx_bps > r->tcp_best_bps) {
-                        r->tcp_best_bps = rep.rx_bps;
-                    }
-                }
-                rc = after_trial(r, res, rc, &terr);
+                enum vmtp_status rc = tcp_trial(r, r->tool, r->peer->client_ex,
+                                                r->peer->server_addr,
+                                                s->tcp_sizes[i], d == 1, false);
                 if (rc != VMTP_OK) {
                     return rc;
                 }
@@ -252,6 +270,7 @@ search_json(const struct vmtp_udp_search_result *sr, struct vmtp_result *res)
     bad |= json_object_set_new(o, "offered_kbps",
                                json_real(sr->rate_bps / 1000.0));
     bad |= json_object_set_new(o, "total_s", json_integer(sr->total_s));
+    bad |= json_object_set_new(o, "unstable", json_boolean(sr->unstable));
     if (!isnan(sr->zero_loss_rate_bps)) {
         bad |= json_object_set_new(o, "zero_loss_kbps",
                                    json_real(sr->zero_loss_rate_bps / 1000.0));
@@ -365,18 +384,25 @@ run_udp_family(struct run *r, enum vmtp_proto proto)
     return VMTP_OK;
 }
 
-/* Reverse UDP / multicast: a server on the client host, the client on the
- * server host (the original's External-VM download direction). */
+/*
+ * The reverse direction by swapping roles (the original's External-VM
+ * download): a server on the client host, the tool's client on the server
+ * host toward peer->client_addr. Used for UDP and multicast, and for TCP
+ * with a tool that has no reverse option (vmtp-agent).
+ */
 static enum vmtp_status
-run_udp_reverse(struct run *r, enum vmtp_proto proto)
+run_swapped(struct run *r, enum vmtp_proto proto)
 {
     const struct vmtp_measure_settings *s = r->s;
     const struct vmtp_measure_peer *p = r->peer;
     struct vmtp_tool swapped = *r->tool;
     struct vmtp_tool_server srv = {.n_pids = 0};
-    struct vmtp_tool_server_opts so = {.ipv6 = s->ipv6, .udp = true};
+    struct vmtp_tool_server_opts so = {.ipv6 = s->ipv6,
+                                       .udp = proto != VMTP_PROTO_TCP};
     struct vmtp_error terr = {0};
     enum vmtp_status rc;
+    const long *sizes = proto == VMTP_PROTO_TCP ? s->tcp_sizes : s->udp_sizes;
+    size_t n = proto == VMTP_PROTO_TCP ? s->n_tcp_sizes : s->n_udp_sizes;
 
     (void)vx_strlcpy(swapped.client_bin, r->tool->server_bin,
                      sizeof(swapped.client_bin));
@@ -388,17 +414,23 @@ run_udp_reverse(struct run *r, enum vmtp_proto proto)
     if (rc != VMTP_OK) {
         struct vmtp_result *res = new_entry(r, proto, -1, true);
         VLOG(s->log, VMTP_LOG_WARN,
-             "Failed to start %s server for reverse "
-             "dir: %s",
+             "Failed to start %s server for reverse dir: %s",
              vmtp_proto_name(proto), terr.msg);
         if (res == NULL) {
             return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
         }
         return after_trial(r, res, VMTP_E_MEASURE, &terr);
     }
-    for (size_t i = 0; i < s->n_udp_sizes && rc == VMTP_OK; i++) {
-        rc = run_udp_size(r, proto, s->udp_sizes[i], true, p->server_ex,
-                          &swapped, p->client_addr);
+    for (size_t i = 0; i < n && rc == VMTP_OK; i++) {
+        if (proto != VMTP_PROTO_TCP) {
+            rc = run_udp_size(r, proto, sizes[i], true, p->server_ex, &swapped,
+                              p->client_addr);
+            continue;
+        }
+        for (int k = 0; k < s->tcp_loop_count && rc == VMTP_OK; k++) {
+            rc = tcp_trial(r, &swapped, p->server_ex, p->client_addr, sizes[i],
+                           true, true);
+        }
     }
     vmtp_tool_server_stop(&swapped, p->client_ex, &srv);
     return rc;
@@ -546,11 +578,14 @@ run_throughput(struct run *r)
     }
     vmtp_tool_server_stop(tool, r->peer->server_ex, &srv);
     if (rc == VMTP_OK && s->bidirectional && r->peer->client_addr != NULL) {
-        if (s->udp) {
-            rc = run_udp_reverse(r, VMTP_PROTO_UDP);
+        if (s->tcp && !tool->ops->reverse_tcp) {
+            rc = run_swapped(r, VMTP_PROTO_TCP);
+        }
+        if (rc == VMTP_OK && s->udp) {
+            rc = run_swapped(r, VMTP_PROTO_UDP);
         }
         if (rc == VMTP_OK && s->multicast && tool->ops->multicast) {
-            rc = run_udp_reverse(r, VMTP_PROTO_MULTICAST);
+            rc = run_swapped(r, VMTP_PROTO_MULTICAST);
         }
     }
     return rc;
@@ -571,6 +606,9 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
     rc = validate(peer, tool, s, err);
     if (rc != VMTP_OK) {
         return rc;
+    }
+    if (cancelled(s)) {
+        return vmtp_error_set(err, VMTP_E_CANCELLED, "cancelled");
     }
     vmtp_result_init(&icmp, VMTP_PROTO_ICMP);
     tool->log = s->log;

@@ -403,6 +403,7 @@ out:
 const struct vmtp_tool_ops vmtp_tool_nuttcp_ops = {
         .name = "nuttcp",
         .multicast = true,
+        .reverse_tcp = true,
         .probe = nuttcp_probe,
         .server_start = nuttcp_server_start,
         .run = nuttcp_run,
@@ -528,6 +529,7 @@ iperf2_run(struct vmtp_tool *t,
 const struct vmtp_tool_ops vmtp_tool_iperf2_ops = {
         .name = "iperf",
         .multicast = false,
+        .reverse_tcp = true,
         .probe = iperf2_probe,
         .server_start = iperf2_server_start,
         .run = iperf2_run,
@@ -626,6 +628,7 @@ out:
 const struct vmtp_tool_ops vmtp_tool_iperf3_ops = {
         .name = "iperf3",
         .multicast = false,
+        .reverse_tcp = true,
         .probe = iperf3_probe,
         .server_start = iperf3_server_start,
         .run = iperf3_run,
@@ -720,6 +723,7 @@ out:
 const struct vmtp_tool_ops vmtp_tool_agent_ops = {
         .name = "vmtp",
         .multicast = true,
+        .reverse_tcp = false,
         .probe = agent_probe,
         .server_start = agent_server_start,
         .run = agent_run,
