@@ -61,6 +61,18 @@ pair_close(struct pair *p)
     p->s->ops->free(p->s);
 }
 
+/* Release what vmtp_measure_flow() appended to a stack flow. */
+static void
+flow_free(struct vmtp_flow *f)
+{
+    for (size_t i = 0; i < f->n_results; i++) {
+        vmtp_result_release(&f->results[i]);
+    }
+    free(f->results);
+    free(f->error);
+    memset(f, 0, sizeof(*f));
+}
+
 static bool
 tool_wanted(const char *name)
 {
@@ -242,6 +254,7 @@ one_tool_plain(const char *name, bool ipv6)
     assert_int_equal(n_tcp, 2);
     assert_int_equal(n_udp, 1);
     assert_int_equal(n_icmp, 1);
+    flow_free(&flow);
     vmtp_tool_free(t);
     pair_close(&p);
     /* no tool process may survive the flow */
@@ -336,6 +349,7 @@ test_measure_multicast_and_reverse_nuttcp(void **state)
     assert_int_equal(flow.n_results, 4); /* UDP, M, reverse UDP, reverse M */
     assert_int_equal(n_m, 2);
     assert_int_equal(n_rev, 2);
+    flow_free(&flow);
     vmtp_tool_free(t);
     pair_close(&p);
 }
@@ -392,6 +406,7 @@ test_measure_bidirectional_every_tool(void **state)
             n_rev += r->reverse;
         }
         assert_int_equal(n_rev, 2);
+        flow_free(&flow);
         vmtp_tool_free(t);
         pair_close(&p);
     }
@@ -425,6 +440,7 @@ test_measure_multicast_unsupported_tool(void **state)
     assert_int_equal(flow.n_results, 1);
     assert_int_equal(flow.results[0].protocol, VMTP_PROTO_MULTICAST);
     assert_non_null(strstr(flow.results[0].error, "multicast"));
+    flow_free(&flow);
     vmtp_tool_free(t);
     pair_close(&p);
 }
@@ -460,6 +476,7 @@ test_measure_missing_tool_is_flow_error(void **state)
     assert_non_null(strstr(flow.error, "vt-drv-nuttcp"));
     assert_int_equal(flow.n_results, 1);
     assert_int_equal(flow.results[0].protocol, VMTP_PROTO_ICMP);
+    flow_free(&flow);
     vmtp_tool_free(t);
     pair_close(&p);
 }
@@ -538,6 +555,7 @@ test_measure_cancel_stops_the_flow(void **state)
     assert_int_equal(vmtp_measure_flow(&peer, t, &s, &flow, &e),
                      VMTP_E_CANCELLED);
     assert_int_equal(flow.n_results, 1);
+    flow_free(&flow);
     vmtp_tool_free(t);
     pair_close(&p);
 }
@@ -620,6 +638,7 @@ shaped_tool(const char *name, bool udp)
         assert_true(json_integer_value(json_object_get(sr, "total_s")) <=
                     s.search.max_total_s);
     }
+    flow_free(&flow);
     vmtp_tool_free(t);
     pair_close(&p);
 }
@@ -693,6 +712,7 @@ test_measure_udp_dropped_ends_with_zero(void **state)
         sr = json_object_get(flow.results[0].extra, "udp_search");
         assert_non_null(sr);
         assert_int_equal(json_array_size(json_object_get(sr, "trials")), 2);
+        flow_free(&flow);
         vmtp_tool_free(t);
         pair_close(&p);
     }
