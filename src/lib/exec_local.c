@@ -144,6 +144,14 @@ start(const char **argv, int out_fd, int err_fd, pid_t *pid)
     sigset_t all;
     int rc;
 
+    /*
+     * Report a missing or non-executable path ourselves: posix_spawnp()
+     * cannot when it falls back to fork (under valgrind, for one), and
+     * the child then just exits with 127.
+     */
+    if (strchr(argv[0], '/') != NULL && access(argv[0], X_OK) != 0) {
+        return errno;
+    }
     rc = posix_spawn_file_actions_init(&fa);
     if (rc != 0) {
         return rc;
