@@ -611,7 +611,9 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
         return vmtp_error_set(err, VMTP_E_CANCELLED, "cancelled");
     }
     vmtp_result_init(&icmp, VMTP_PROTO_ICMP);
-    tool->log = s->log;
+    if (s->log != NULL) {
+        tool->log = s->log;
+    }
     if (s->icmp) {
         rc = run_ping(&r, &icmp);
     }
