@@ -232,7 +232,7 @@ zero_loss_search(struct search *st, struct vmtp_error *err)
     }
     while (budget(st, p->trial_s, false)) {
         double rate;
-        int idx;
+        int idx = 0;
 
         if (z_lo > 0 && (isinf(z_hi) || z_hi / z_lo <= 1 + p->resolution)) {
             break;
@@ -281,6 +281,10 @@ describe(struct vmtp_udp_search_result *res,
     case VMTP_UDP_NO_TRAFFIC:
         break;
     }
+    if (res->unstable) {
+        how = "; the confirmation lost more than the range: the path or "
+              "the hosts are unstable (loaded?)";
+    }
     if (res->outcome == VMTP_UDP_NO_TRAFFIC) {
         n = snprintf(res->message, sizeof(res->message),
                      "no UDP datagram arrived at %.6g or %.6g Mbit/s: the "
@@ -296,6 +300,139 @@ describe(struct vmtp_udp_search_result *res,
                      p->loss_hi_pct, res->trials, res->total_s, how);
     }
     (void)n;
+}
+
+/*
+ * A trial where nothing arrived before anything ever did: the first time,
+ * set *rate to a low rate for one more try and return false; the second
+ * time (or when no budget is left) end the search with NO_TRAFFIC.
+ */
+static bool
+nothing_arrived(struct search *st, int idx, double *rate, int *zero_trials)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    struct vmtp_udp_search_result *res = st->res;
+    double e = effective(&res->log[idx]);
+
+    (*zero_trials)++;
+    if (*zero_trials >= 2 || *rate <= p->min_rate_bps ||
+        !budget(st, p->trial_s, true)) {
+        res->outcome = VMTP_UDP_NO_TRAFFIC;
+        res->final = res->log[idx];
+        res->rate_bps = 0;
+        return true;
+    }
+    st->over = e < st->over ? e : st->over;
+    *rate = e / 100 < NO_TRAFFIC_RETRY_MAX_BPS ? e / 100
+                                               : NO_TRAFFIC_RETRY_MAX_BPS;
+    *rate = *rate < p->min_rate_bps ? p->min_rate_bps : *rate;
+    return false;
+}
+
+/*
+ * Fold trial idx into the bracket. Returns true when the search is over
+ * (res->outcome and *cand set).
+ */
+static bool
+classify(struct search *st, int idx, int *cand)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    struct vmtp_udp_search_result *res = st->res;
+    const struct vmtp_udp_sample *s = &res->log[idx];
+    double e = effective(s);
+    double up_b;
+
+    if (s->loss_pct <= p->loss_hi_pct &&
+        (st->best_idx < 0 || e > effective(&res->log[st->best_idx]))) {
+        st->best_idx = idx;
+    }
+    if (s->loss_pct > p->loss_hi_pct) {
+        st->over = e < st->over ? e : st->over;
+    } else if (s->loss_pct < p->loss_lo_pct) {
+        if (e > st->under) {
+            st->under = e;
+            st->under_idx = idx;
+        }
+    } else {
+        res->outcome = VMTP_UDP_FOUND;
+        *cand = idx;
+        return true;
+    }
+    up_b = st->over < st->cap ? st->over : st->cap;
+    if (st->under > 0 && st->under >= up_b * (1 - p->resolution) &&
+        st->under >= st->cap * (1 - p->resolution)) {
+        res->outcome = VMTP_UDP_SENDER_LIMITED;
+        *cand = st->under_idx;
+        return true;
+    }
+    if (st->under > 0 && up_b / st->under <= 1 + p->resolution) {
+        res->outcome = VMTP_UDP_CONVERGED;
+        *cand = st->under_idx;
+        return true;
+    }
+    return false;
+}
+
+/* The trial to report: the last confirmation if its loss is acceptable,
+ * else the best acceptable confirmation, else the last one. */
+static int
+pick_final(const struct search *st, int last_conf, int best_conf, int cand)
+{
+    const struct vmtp_udp_search_result *res = st->res;
+
+    if (last_conf >= 0 && res->log[last_conf].loss_pct <= st->p->loss_hi_pct) {
+        return last_conf;
+    }
+    if (best_conf >= 0) {
+        return best_conf;
+    }
+    return last_conf >= 0 ? last_conf : cand;
+}
+
+/*
+ * The search proper: trials until a candidate (or a cap); returns the
+ * candidate's index (-1: none) and leaves *rate at the next rate to try.
+ */
+static enum vmtp_status
+search_candidate(struct search *st,
+                 double *rate,
+                 int *zero_trials,
+                 int *cand,
+                 bool *no_traffic,
+                 struct vmtp_error *err)
+{
+    const struct vmtp_udp_search_params *p = st->p;
+    struct vmtp_udp_search_result *res = st->res;
+    enum vmtp_status rc;
+    int idx = 0;
+
+    *cand = -1;
+    res->outcome = VMTP_UDP_CAPPED;
+    while (budget(st, p->trial_s, true)) {
+        const struct vmtp_udp_sample *s;
+
+        rc = run_trial(st, *rate, p->trial_s, &idx, err);
+        if (rc != VMTP_OK) {
+            return rc;
+        }
+        s = &res->log[idx];
+        if (sender_limited(s) && s->tx_bps < st->cap) {
+            st->cap = s->tx_bps;
+        }
+        if ((s->rx_bps <= 0 || s->loss_pct >= 100) && st->best_idx < 0 &&
+            st->under <= 0) {
+            if (nothing_arrived(st, idx, rate, zero_trials)) {
+                *no_traffic = true;
+                return VMTP_OK;
+            }
+            continue;
+        }
+        if (classify(st, idx, cand)) {
+            return VMTP_OK;
+        }
+        *rate = next_rate(st, s);
+    }
+    return VMTP_OK;
 }
 
 enum vmtp_status
@@ -319,7 +456,9 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
     double rate;
     int cand = -1;
     int zero_trials = 0;
-    int idx = -1;
+    int last_conf = -1;
+    int best_conf = -1;
+    bool no_traffic = false;
 
     memset(res, 0, sizeof(*res));
     res->zero_loss_rate_bps = NAN;
@@ -331,101 +470,67 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
     rate = p->hint_bps > 0 ? p->hint_bps * 1.04 : p->max_rate_bps;
     rate = rate < p->min_rate_bps ? p->min_rate_bps : rate;
     rate = rate > p->max_rate_bps ? p->max_rate_bps : rate;
-    res->outcome = VMTP_UDP_CAPPED;
 
-    while (budget(&st, p->trial_s, true)) {
-        const struct vmtp_udp_sample *s;
-        double e;
-        double up_b;
+    /*
+     * Search a candidate, confirm it with a longer trial; a confirmation
+     * outside the range goes into the bracket and the search goes on.
+     * Every round runs at least one trial, so the caps end it.
+     */
+    for (;;) {
+        bool capped;
+        const struct vmtp_udp_sample *c;
+        int idx = 0;
+        int ignored = -1;
 
-        rc = run_trial(&st, rate, p->trial_s, &idx, err);
+        rc = search_candidate(&st, &rate, &zero_trials, &cand, &no_traffic,
+                              err);
         if (rc != VMTP_OK) {
             return rc;
         }
-        s = &res->log[idx];
-        e = effective(s);
-        if (sender_limited(s) && s->tx_bps < st.cap) {
-            st.cap = s->tx_bps;
+        if (no_traffic) {
+            describe(res, p);
+            return VMTP_OK;
         }
-        if ((s->rx_bps <= 0 || s->loss_pct >= 100) && st.best_idx < 0 &&
-            st.under <= 0) {
-            /* Nothing arrived: once more, slowly, before giving up. */
-            zero_trials++;
-            if (zero_trials >= 2 || rate <= p->min_rate_bps ||
-                !budget(&st, p->trial_s, true)) {
-                res->outcome = VMTP_UDP_NO_TRAFFIC;
-                res->final = *s;
-                res->rate_bps = 0;
-                describe(res, p);
-                return VMTP_OK;
-            }
-            st.over = e < st.over ? e : st.over;
-            rate = e / 100 < NO_TRAFFIC_RETRY_MAX_BPS
-                           ? e / 100
-                           : NO_TRAFFIC_RETRY_MAX_BPS;
-            rate = rate < p->min_rate_bps ? p->min_rate_bps : rate;
-            continue;
+        capped = cand < 0;
+        if (capped) {
+            cand = st.best_idx >= 0 ? st.best_idx : least_loss(res);
         }
-        if (s->loss_pct <= p->loss_hi_pct &&
-            (st.best_idx < 0 || e > effective(&res->log[st.best_idx]))) {
-            st.best_idx = idx;
+        if (cand < 0) {
+            return vmtp_error_set(err, VMTP_E_INTERNAL,
+                                  "UDP search ran no trial");
         }
-        if (s->loss_pct > p->loss_hi_pct) {
-            st.over = e < st.over ? e : st.over;
-        } else if (s->loss_pct < p->loss_lo_pct) {
-            if (e > st.under) {
-                st.under = e;
-                st.under_idx = idx;
-            }
-        } else {
-            res->outcome = VMTP_UDP_FOUND;
-            cand = idx;
+        if (p->confirm_s <= 0 || !budget(&st, p->confirm_s, false)) {
             break;
         }
-        up_b = st.over < st.cap ? st.over : st.cap;
-        if (st.under > 0 && st.under >= up_b * (1 - p->resolution) &&
-            st.under >= st.cap * (1 - p->resolution)) {
-            res->outcome = VMTP_UDP_SENDER_LIMITED;
-            cand = st.under_idx;
-            break;
-        }
-        if (st.under > 0 && up_b / st.under <= 1 + p->resolution) {
-            res->outcome = VMTP_UDP_CONVERGED;
-            cand = st.under_idx;
-            break;
-        }
-        rate = next_rate(&st, s);
-    }
-    if (cand < 0) {
-        cand = st.best_idx >= 0 ? st.best_idx : least_loss(res);
-    }
-    if (cand < 0) {
-        return vmtp_error_set(err, VMTP_E_INTERNAL, "UDP search ran no trial");
-    }
-    res->final = res->log[cand];
-    /* Confirmation: the chosen rate once more, for confirm_s seconds. */
-    if (p->confirm_s > 0 && budget(&st, p->confirm_s, false)) {
-        double crate = res->log[cand].offered_bps;
-
-        rc = run_trial(&st, crate, p->confirm_s, &idx, err);
+        rc = run_trial(&st, res->log[cand].offered_bps, p->confirm_s, &idx,
+                       err);
         if (rc != VMTP_OK) {
             return rc;
         }
-        if (res->log[idx].loss_pct > p->loss_hi_pct &&
-            res->outcome != VMTP_UDP_SENDER_LIMITED &&
-            budget(&st, p->confirm_s, false)) {
-            /* The trial was lucky: step down to the undershoot side. */
-            double lower = st.under > 0 && st.under < crate
-                                   ? st.under
-                                   : crate * (1 - 2 * p->resolution);
-            rc = run_trial(&st, lower, p->confirm_s, &idx, err);
-            if (rc != VMTP_OK) {
-                return rc;
-            }
+        last_conf = idx;
+        c = &res->log[idx];
+        if (c->loss_pct <= p->loss_hi_pct &&
+            (best_conf < 0 || effective(c) > effective(&res->log[best_conf]))) {
+            best_conf = idx;
         }
-        res->final = res->log[idx];
+        if (capped ||
+            (c->loss_pct >= p->loss_lo_pct && c->loss_pct <= p->loss_hi_pct)) {
+            break;
+        }
+        if (res->outcome == VMTP_UDP_SENDER_LIMITED &&
+            c->loss_pct <= p->loss_hi_pct) {
+            break;
+        }
+        /* Not confirmed: the longer trial joins the bracket. */
+        if (classify(&st, idx, &ignored)) {
+            break;
+        }
+        rate = next_rate(&st, c);
     }
+    res->final = res->log[pick_final(&st, last_conf, best_conf, cand)];
     res->rate_bps = res->final.offered_bps;
+    res->unstable = res->final.loss_pct > p->loss_hi_pct &&
+                    res->outcome != VMTP_UDP_SENDER_LIMITED;
     if (p->zero_loss) {
         zero_loss_search(&st, NULL);
     }

@@ -63,6 +63,7 @@ struct vmtp_udp_search_result {
     double rate_bps;              /* offered rate of the reported trial */
     struct vmtp_udp_sample final; /* the reported (confirmation) trial */
     double zero_loss_rate_bps;    /* highest rate with no loss; NAN if none */
+    bool unstable;                /* the confirmation lost more than hi */
     int trials;                   /* trials run */
     int total_s;                  /* sum of their lengths */
     char message[256];            /* one line saying how it ended */
@@ -81,7 +82,7 @@ void vmtp_udp_search_params_init(struct vmtp_udp_search_params *p);
  * seconds of trials.
  */
 enum vmtp_status vmtp_udp_search(const struct vmtp_udp_search_params *p,
-                                 vmtp_udp_trial_fn *trial,
+                                 vmtp_udp_trial_fn *fn,
                                  void *ud,
                                  struct vmtp_udp_search_result *res,
                                  struct vmtp_error *err);

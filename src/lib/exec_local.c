@@ -27,9 +27,9 @@
 extern char **environ;
 
 /* How long kill() waits after SIGTERM before SIGKILL. */
-#define KILL_GRACE_US (2u * 1000u * 1000u)
+#define KILL_GRACE_US ((uint64_t)2 * 1000 * 1000)
 /* After the child exits, how long to drain pipes a grandchild holds. */
-#define DRAIN_AFTER_EXIT_US (200u * 1000u)
+#define DRAIN_AFTER_EXIT_US ((uint64_t)200 * 1000)
 #define POLL_TICK_MS        100
 #define NETNS_MAX           64
 
@@ -144,6 +144,14 @@ start(const char **argv, int out_fd, int err_fd, pid_t *pid)
     sigset_t all;
     int rc;
 
+    /*
+     * Report a missing or non-executable path ourselves: posix_spawnp()
+     * cannot when it falls back to fork (under valgrind, for one), and
+     * the child then just exits with 127.
+     */
+    if (strchr(argv[0], '/') != NULL && access(argv[0], X_OK) != 0) {
+        return errno;
+    }
     rc = posix_spawn_file_actions_init(&fa);
     if (rc != 0) {
         return rc;
@@ -274,6 +282,90 @@ is_cancelled(const struct local_impl *li)
     return li->cancel != NULL && atomic_load(li->cancel) != 0;
 }
 
+/*
+ * Wait for the child while reading its output, until it exits (and its
+ * pipes close, or a grandchild keeps them open for DRAIN_AFTER_EXIT_US),
+ * the deadline passes or the run is cancelled. Reaps the child and kills
+ * what is left of its process group. Sets *status.
+ */
+static enum vmtp_status
+wait_child(const struct local_impl *li,
+           struct run_state *st,
+           pid_t pid,
+           const char *what,
+           int timeout_ms,
+           int *status,
+           struct vmtp_error *err)
+{
+    uint64_t deadline = vx_now_us() + (uint64_t)timeout_ms * 1000u;
+    uint64_t exit_at = 0;
+    bool exited = false;
+    enum vmtp_status rc = VMTP_OK;
+
+    for (;;) {
+        uint64_t now = vx_now_us();
+        uint64_t left_ms;
+        int tick;
+
+        if (!exited && waitpid(pid, status, WNOHANG) == pid) {
+            exited = true;
+            exit_at = now;
+        }
+        if (exited && ((st->fds[0] < 0 && st->fds[1] < 0) ||
+                       now - exit_at > DRAIN_AFTER_EXIT_US)) {
+            break;
+        }
+        if (is_cancelled(li)) {
+            rc = vmtp_error_set(err, VMTP_E_CANCELLED, "'%s' cancelled", what);
+            break;
+        }
+        if (now >= deadline) {
+            rc = vmtp_error_set(err, VMTP_E_TIMEOUT,
+                                "'%s' timed out after %d ms", what, timeout_ms);
+            break;
+        }
+        left_ms = (deadline - now) / 1000u + 1u;
+        tick = exited ? 20 : POLL_TICK_MS;
+        if (left_ms < (uint64_t)tick) {
+            tick = (int)left_ms;
+        }
+        pump(st, tick);
+    }
+    if (!exited) {
+        *status = kill_and_reap(pid);
+    } else {
+        /* Stop helpers the tool left behind in its group. */
+        (void)kill(-pid, SIGKILL);
+    }
+    return rc;
+}
+
+/* Move the captured output into *res ("" when empty). */
+static enum vmtp_status
+take_output(struct run_state *st,
+            struct vmtp_exec_result *res,
+            struct vmtp_error *err)
+{
+    res->truncated = st->truncated;
+    res->out = vx_buf_take(&st->bufs[0]);
+    res->err = vx_buf_take(&st->bufs[1]);
+    if (res->out == NULL) {
+        res->out = vx_strdup("");
+    }
+    if (res->err == NULL) {
+        res->err = vx_strdup("");
+    }
+    if (res->out == NULL || res->err == NULL) {
+        vmtp_exec_result_release(res);
+        return vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
+    }
+    return VMTP_OK;
+}
+
+/*
+ * On VMTP_OK, VMTP_E_TIMEOUT and VMTP_E_CANCELLED, *res holds what the
+ * command wrote (the caller releases it in every case).
+ */
 static enum vmtp_status
 local_run(struct vmtp_executor *ex,
           const char *const *argv,
@@ -288,15 +380,14 @@ local_run(struct vmtp_executor *ex,
     const char **av = NULL;
     pid_t pid = -1;
     int status = 0;
-    bool exited = false;
-    uint64_t deadline;
-    uint64_t exit_at = 0;
     enum vmtp_status rc = VMTP_OK;
+    enum vmtp_status rc2;
     char eb[128];
+    int e;
 
     memset(res, 0, sizeof(*res));
-    vx_buf_init(&st.bufs[0], VMTP_EXEC_MAX_OUTPUT);
-    vx_buf_init(&st.bufs[1], VMTP_EXEC_MAX_OUTPUT);
+    vx_buf_init(&st.bufs[0], (size_t)VMTP_EXEC_MAX_OUTPUT);
+    vx_buf_init(&st.bufs[1], (size_t)VMTP_EXEC_MAX_OUTPUT);
     if (argv == NULL || argv[0] == NULL || timeout_ms <= 0) {
         rc = vmtp_error_set(err, VMTP_E_INVAL, "empty command or timeout");
         goto out;
@@ -312,14 +403,11 @@ local_run(struct vmtp_executor *ex,
                                 vx_strerror(errno, eb, sizeof(eb)));
         goto out;
     }
-    {
-        int e = start(av, po[1], pe[1], &pid);
-        if (e != 0) {
-            rc = vmtp_error_set_sys(err, VMTP_E_SYS, e, "cannot run '%s': %s",
-                                    av[0], vx_strerror(e, eb, sizeof(eb)));
-            pid = -1;
-            goto out;
-        }
+    e = start(av, po[1], pe[1], &pid);
+    if (e != 0) {
+        rc = vmtp_error_set_sys(err, VMTP_E_SYS, e, "cannot run '%s': %s",
+                                av[0], vx_strerror(e, eb, sizeof(eb)));
+        goto out;
     }
     (void)close(po[1]);
     (void)close(pe[1]);
@@ -327,67 +415,12 @@ local_run(struct vmtp_executor *ex,
     st.fds[0] = po[0];
     st.fds[1] = pe[0];
     po[0] = pe[0] = -1;
-    deadline = vx_now_us() + (uint64_t)timeout_ms * 1000u;
-
-    for (;;) {
-        uint64_t now = vx_now_us();
-
-        if (!exited) {
-            pid_t w = waitpid(pid, &status, WNOHANG);
-            if (w == pid) {
-                exited = true;
-                exit_at = now;
-            }
-        }
-        if (exited && ((st.fds[0] < 0 && st.fds[1] < 0) ||
-                       now - exit_at > DRAIN_AFTER_EXIT_US)) {
-            break;
-        }
-        if (is_cancelled(li)) {
-            rc = vmtp_error_set(err, VMTP_E_CANCELLED, "'%s' cancelled",
-                                argv[0]);
-            break;
-        }
-        if (now >= deadline) {
-            rc = vmtp_error_set(err, VMTP_E_TIMEOUT,
-                                "'%s' timed out after %d ms", argv[0],
-                                timeout_ms);
-            break;
-        }
-        {
-            uint64_t left_ms = (deadline - now) / 1000u + 1u;
-            int tick = exited ? 20 : POLL_TICK_MS;
-            if (left_ms < (uint64_t)tick) {
-                tick = (int)left_ms;
-            }
-            pump(&st, tick);
-        }
-    }
-    if (!exited) {
-        status = kill_and_reap(pid);
-    } else {
-        /* Stop helpers the tool left behind in its group. */
-        (void)kill(-pid, SIGKILL);
-    }
-    pid = -1;
+    rc = wait_child(li, &st, pid, argv[0], timeout_ms, &status, err);
     res->exit_status = exit_code(status);
-    res->truncated = st.truncated;
-    res->out = vx_buf_take(&st.bufs[0]);
-    res->err = vx_buf_take(&st.bufs[1]);
-    if (res->out == NULL || res->err == NULL) {
-        /* vx_buf_take() of an empty buffer may return NULL: give "". */
-        if (res->out == NULL) {
-            res->out = vx_strdup("");
-        }
-        if (res->err == NULL) {
-            res->err = vx_strdup("");
-        }
-        if (res->out == NULL || res->err == NULL) {
-            vmtp_exec_result_release(res);
-            rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
-        }
-    }
-    if (rc == VMTP_OK) {
+    rc2 = take_output(&st, res, err);
+    if (rc2 != VMTP_OK) {
+        rc = rc2;
+    } else if (rc == VMTP_OK) {
         VLOG(li->log, VMTP_LOG_DEBUG, "'%s' exited with %d", argv[0],
              res->exit_status);
     }
@@ -403,9 +436,6 @@ out:
         if (pe[i] >= 0) {
             (void)close(pe[i]);
         }
-    }
-    if (pid > 0) {
-        (void)kill_and_reap(pid);
     }
     free((void *)av);
     return rc;
@@ -501,7 +531,8 @@ remove_dir(const char *dir)
     struct dirent *de;
 
     if (d != NULL) {
-        while ((de = readdir(d)) != NULL) {
+        /* the stream is private to this call */
+        while ((de = readdir(d)) != NULL) { // NOLINT(concurrency-mt-unsafe)
             if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
                 (void)unlinkat(dirfd(d), de->d_name, 0);
             }

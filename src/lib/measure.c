@@ -109,11 +109,61 @@ after_trial(struct run *r,
     return VMTP_OK;
 }
 
+/*
+ * One TCP trial into a new entry. `swapped`: the tool runs from the server
+ * host toward the client host (reverse direction of a tool without a
+ * reverse option); else `reverse` asks the tool's own reverse mode.
+ */
+static enum vmtp_status
+tcp_trial(struct run *r,
+          struct vmtp_tool *tool,
+          struct vmtp_executor *ex,
+          const char *target,
+          long size,
+          bool reverse,
+          bool swapped)
+{
+    const struct vmtp_measure_settings *s = r->s;
+    struct vmtp_trial tr = {
+            .protocol = VMTP_PROTO_TCP,
+            .target = target,
+            .ipv6 = s->ipv6,
+            .reverse = reverse && !swapped,
+            .pkt_size = size,
+            .duration_s = s->time_s,
+            .rate_bps = s->bandwidth_bps,
+    };
+    struct vmtp_tool_report rep;
+    struct vmtp_error terr = {0};
+    struct vmtp_result *res;
+    enum vmtp_status rc;
+
+    if (cancelled(s)) {
+        return vmtp_error_set(r->err, VMTP_E_CANCELLED, "cancelled");
+    }
+    res = new_entry(r, VMTP_PROTO_TCP, size, reverse);
+    if (res == NULL) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    rc = vmtp_tool_run(tool, ex, &tr, &rep, &terr);
+    if (rc == VMTP_OK) {
+        if (vmtp_tool_report_to_result(&rep, res) != VMTP_OK) {
+            return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+        }
+        if (!reverse && rep.rx_bps > r->tcp_best_bps) {
+            r->tcp_best_bps = rep.rx_bps;
+        }
+    }
+    return after_trial(r, res, rc, &terr);
+}
+
+/* TCP: every size, forward (and reverse when the tool has a reverse
+ * option), tcp_loop_count times each. */
 static enum vmtp_status
 run_tcp(struct run *r)
 {
     const struct vmtp_measure_settings *s = r->s;
-    int dirs = s->bidirectional ? 2 : 1;
+    int dirs = s->bidirectional && r->tool->ops->reverse_tcp ? 2 : 1;
 
     for (size_t i = 0; i < s->n_tcp_sizes; i++) {
         VLOG(s->log, VMTP_LOG_INFO,
@@ -121,41 +171,9 @@ run_tcp(struct run *r)
              r->peer->client_ex->name, s->tcp_sizes[i]);
         for (int d = 0; d < dirs; d++) {
             for (int k = 0; k < s->tcp_loop_count; k++) {
-                struct vmtp_trial tr = {
-                        .protocol = VMTP_PROTO_TCP,
-                        .target = r->peer->server_addr,
-                        .ipv6 = s->ipv6,
-                        .reverse = d == 1,
-                        .pkt_size = s->tcp_sizes[i],
-                        .duration_s = s->time_s,
-                        .rate_bps = s->bandwidth_bps,
-                };
-                struct vmtp_tool_report rep;
-                struct vmtp_error terr = {0};
-                struct vmtp_result *res;
-                enum vmtp_status rc;
-
-                if (cancelled(s)) {
-                    return vmtp_error_set(r->err, VMTP_E_CANCELLED,
-                                          "cancelled");
-                }
-                res = new_entry(r, VMTP_PROTO_TCP, s->tcp_sizes[i], d == 1);
-                if (res == NULL) {
-                    return vmtp_error_set(r->err, VMTP_E_NOMEM,
-                                          "out of memory");
-                }
-                rc = vmtp_tool_run(r->tool, r->peer->client_ex, &tr, &rep,
-                                   &terr);
-                if (rc == VMTP_OK) {
-                    if (vmtp_tool_report_to_result(&rep, res) != VMTP_OK) {
-                        return vmtp_error_set(r->err, VMTP_E_NOMEM,
-                                              "out of memory");
-                    }
-                    if (d == 0 && rep.rx_bps > r->tcp_best_bps) {
-                        r->tcp_best_bps = rep.rx_bps;
-                    }
-                }
-                rc = after_trial(r, res, rc, &terr);
+                enum vmtp_status rc = tcp_trial(r, r->tool, r->peer->client_ex,
+                                                r->peer->server_addr,
+                                                s->tcp_sizes[i], d == 1, false);
                 if (rc != VMTP_OK) {
                     return rc;
                 }
@@ -252,6 +270,7 @@ search_json(const struct vmtp_udp_search_result *sr, struct vmtp_result *res)
     bad |= json_object_set_new(o, "offered_kbps",
                                json_real(sr->rate_bps / 1000.0));
     bad |= json_object_set_new(o, "total_s", json_integer(sr->total_s));
+    bad |= json_object_set_new(o, "unstable", json_boolean(sr->unstable));
     if (!isnan(sr->zero_loss_rate_bps)) {
         bad |= json_object_set_new(o, "zero_loss_kbps",
                                    json_real(sr->zero_loss_rate_bps / 1000.0));
@@ -365,18 +384,25 @@ run_udp_family(struct run *r, enum vmtp_proto proto)
     return VMTP_OK;
 }
 
-/* Reverse UDP / multicast: a server on the client host, the client on the
- * server host (the original's External-VM download direction). */
+/*
+ * The reverse direction by swapping roles (the original's External-VM
+ * download): a server on the client host, the tool's client on the server
+ * host toward peer->client_addr. Used for UDP and multicast, and for TCP
+ * with a tool that has no reverse option (vmtp-agent).
+ */
 static enum vmtp_status
-run_udp_reverse(struct run *r, enum vmtp_proto proto)
+run_swapped(struct run *r, enum vmtp_proto proto)
 {
     const struct vmtp_measure_settings *s = r->s;
     const struct vmtp_measure_peer *p = r->peer;
     struct vmtp_tool swapped = *r->tool;
     struct vmtp_tool_server srv = {.n_pids = 0};
-    struct vmtp_tool_server_opts so = {.ipv6 = s->ipv6, .udp = true};
+    struct vmtp_tool_server_opts so = {.ipv6 = s->ipv6,
+                                       .udp = proto != VMTP_PROTO_TCP};
     struct vmtp_error terr = {0};
     enum vmtp_status rc;
+    const long *sizes = proto == VMTP_PROTO_TCP ? s->tcp_sizes : s->udp_sizes;
+    size_t n = proto == VMTP_PROTO_TCP ? s->n_tcp_sizes : s->n_udp_sizes;
 
     (void)vx_strlcpy(swapped.client_bin, r->tool->server_bin,
                      sizeof(swapped.client_bin));
@@ -388,17 +414,23 @@ run_udp_reverse(struct run *r, enum vmtp_proto proto)
     if (rc != VMTP_OK) {
         struct vmtp_result *res = new_entry(r, proto, -1, true);
         VLOG(s->log, VMTP_LOG_WARN,
-             "Failed to start %s server for reverse "
-             "dir: %s",
+             "Failed to start %s server for reverse dir: %s",
              vmtp_proto_name(proto), terr.msg);
         if (res == NULL) {
             return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
         }
         return after_trial(r, res, VMTP_E_MEASURE, &terr);
     }
-    for (size_t i = 0; i < s->n_udp_sizes && rc == VMTP_OK; i++) {
-        rc = run_udp_size(r, proto, s->udp_sizes[i], true, p->server_ex,
-                          &swapped, p->client_addr);
+    for (size_t i = 0; i < n && rc == VMTP_OK; i++) {
+        if (proto != VMTP_PROTO_TCP) {
+            rc = run_udp_size(r, proto, sizes[i], true, p->server_ex, &swapped,
+                              p->client_addr);
+            continue;
+        }
+        for (int k = 0; k < s->tcp_loop_count && rc == VMTP_OK; k++) {
+            rc = tcp_trial(r, &swapped, p->server_ex, p->client_addr, sizes[i],
+                           true, true);
+        }
     }
     vmtp_tool_server_stop(&swapped, p->client_ex, &srv);
     return rc;
@@ -462,6 +494,103 @@ append_icmp(struct vmtp_flow *flow, struct vmtp_result *icmp)
     return VMTP_OK;
 }
 
+/* Ping every ICMP size into icmp; a failure is recorded in the entry. */
+static enum vmtp_status
+run_ping(struct run *r, struct vmtp_result *icmp)
+{
+    const struct vmtp_measure_settings *s = r->s;
+    struct vmtp_ping_opts po = {
+            .target = r->peer->server_addr,
+            .ipv6 = s->ipv6,
+            .sizes = s->icmp_sizes,
+            .n_sizes = s->n_icmp_sizes,
+            .count = s->ping_count,
+            .interval_s = s->ping_interval_s,
+            .log = s->log,
+    };
+    struct vmtp_error terr = {0};
+    enum vmtp_status rc;
+
+    rc = vmtp_ping_run(r->peer->client_ex, &po, icmp, &terr);
+    if (rc == VMTP_E_CANCELLED || rc == VMTP_E_NOMEM) {
+        return vmtp_error_set(r->err, rc, "%s", terr.msg);
+    }
+    if (rc != VMTP_OK && entry_error(icmp, terr.msg) != VMTP_OK) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    return VMTP_OK;
+}
+
+/* Multicast entries, or one entry saying the tool cannot do it. */
+static enum vmtp_status
+run_multicast(struct run *r)
+{
+    struct vmtp_result *res;
+    char msg[120];
+
+    if (r->tool->ops->multicast) {
+        return run_udp_family(r, VMTP_PROTO_MULTICAST);
+    }
+    res = new_entry(r, VMTP_PROTO_MULTICAST, -1, false);
+    (void)snprintf(msg, sizeof(msg), "%s cannot measure multicast (use nuttcp)",
+                   r->tool->ops->name);
+    if (res == NULL || entry_error(res, msg) != VMTP_OK) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    return VMTP_OK;
+}
+
+/* Probe the tool, start its server once, run every throughput entry. */
+static enum vmtp_status
+run_throughput(struct run *r)
+{
+    const struct vmtp_measure_settings *s = r->s;
+    struct vmtp_tool *tool = r->tool;
+    struct vmtp_tool_server srv = {.n_pids = 0};
+    struct vmtp_tool_server_opts so = {.ipv6 = s->ipv6,
+                                       .udp = s->udp || s->multicast};
+    struct vmtp_error terr = {0};
+    enum vmtp_status rc = VMTP_OK;
+
+    if (cancelled(s)) {
+        return vmtp_error_set(r->err, VMTP_E_CANCELLED, "cancelled");
+    }
+    if (strcmp(tool->version, tool->ops->name) == 0 &&
+        tool->ops->probe(tool, r->peer->client_ex, &terr) != VMTP_OK) {
+        return flow_error(r->flow, r->err, "cannot run the throughput tool",
+                          &terr);
+    }
+    if (s->tcp || s->udp || (s->multicast && tool->ops->multicast)) {
+        if (vmtp_tool_server_start(tool, r->peer->server_ex, &so, &srv,
+                                   &terr) != VMTP_OK) {
+            return flow_error(r->flow, r->err, "cannot start the tool server",
+                              &terr);
+        }
+    }
+    if (s->tcp) {
+        rc = run_tcp(r);
+    }
+    if (rc == VMTP_OK && s->udp) {
+        rc = run_udp_family(r, VMTP_PROTO_UDP);
+    }
+    if (rc == VMTP_OK && s->multicast) {
+        rc = run_multicast(r);
+    }
+    vmtp_tool_server_stop(tool, r->peer->server_ex, &srv);
+    if (rc == VMTP_OK && s->bidirectional && r->peer->client_addr != NULL) {
+        if (s->tcp && !tool->ops->reverse_tcp) {
+            rc = run_swapped(r, VMTP_PROTO_TCP);
+        }
+        if (rc == VMTP_OK && s->udp) {
+            rc = run_swapped(r, VMTP_PROTO_UDP);
+        }
+        if (rc == VMTP_OK && s->multicast && tool->ops->multicast) {
+            rc = run_swapped(r, VMTP_PROTO_MULTICAST);
+        }
+    }
+    return rc;
+}
+
 enum vmtp_status
 vmtp_measure_flow(const struct vmtp_measure_peer *peer,
                   struct vmtp_tool *tool,
@@ -472,102 +601,27 @@ vmtp_measure_flow(const struct vmtp_measure_peer *peer,
     struct run r = {
             .peer = peer, .tool = tool, .s = s, .flow = flow, .err = err};
     struct vmtp_result icmp;
-    struct vmtp_tool_server srv = {.n_pids = 0};
-    struct vmtp_tool_server_opts so;
-    struct vmtp_error terr = {0};
-    bool have_icmp = false;
-    bool need_server;
     enum vmtp_status rc;
 
     rc = validate(peer, tool, s, err);
     if (rc != VMTP_OK) {
         return rc;
     }
-    vmtp_result_init(&icmp, VMTP_PROTO_ICMP);
-    tool->log = s->log;
-    if (s->icmp) {
-        struct vmtp_ping_opts po = {
-                .target = peer->server_addr,
-                .ipv6 = s->ipv6,
-                .sizes = s->icmp_sizes,
-                .n_sizes = s->n_icmp_sizes,
-                .count = s->ping_count,
-                .interval_s = s->ping_interval_s,
-                .log = s->log,
-        };
-        have_icmp = true;
-        rc = vmtp_ping_run(peer->client_ex, &po, &icmp, &terr);
-        if (rc == VMTP_E_CANCELLED || rc == VMTP_E_NOMEM) {
-            (void)vmtp_error_set(err, rc, "%s", terr.msg);
-            goto out;
-        }
-        if (rc != VMTP_OK) {
-            rc = entry_error(&icmp, terr.msg);
-            if (rc != VMTP_OK) {
-                (void)vmtp_error_set(err, rc, "out of memory");
-                goto out;
-            }
-        }
-    }
-    need_server = s->tcp || s->udp || (s->multicast && tool->ops->multicast);
-    if (!need_server && !s->multicast) {
-        rc = VMTP_OK;
-        goto out;
-    }
     if (cancelled(s)) {
-        rc = vmtp_error_set(err, VMTP_E_CANCELLED, "cancelled");
-        goto out;
+        return vmtp_error_set(err, VMTP_E_CANCELLED, "cancelled");
     }
-    if (strcmp(tool->version, tool->ops->name) == 0) {
-        rc = tool->ops->probe(tool, peer->client_ex, &terr);
-        if (rc != VMTP_OK) {
-            rc = flow_error(flow, err, "cannot run the throughput tool", &terr);
-            goto out;
-        }
+    vmtp_result_init(&icmp, VMTP_PROTO_ICMP);
+    if (s->log != NULL) {
+        tool->log = s->log;
     }
-    so = (struct vmtp_tool_server_opts){.ipv6 = s->ipv6,
-                                        .udp = s->udp || s->multicast};
-    rc = vmtp_tool_server_start(tool, peer->server_ex, &so, &srv, &terr);
-    if (rc != VMTP_OK) {
-        rc = flow_error(flow, err, "cannot start the tool server", &terr);
-        goto out;
+    if (s->icmp) {
+        rc = run_ping(&r, &icmp);
     }
-    if (s->tcp) {
-        rc = run_tcp(&r);
+    if (rc == VMTP_OK && (s->tcp || s->udp || s->multicast)) {
+        rc = run_throughput(&r);
     }
-    if (rc == VMTP_OK && s->udp) {
-        rc = run_udp_family(&r, VMTP_PROTO_UDP);
-    }
-    if (rc == VMTP_OK && s->multicast) {
-        if (!tool->ops->multicast) {
-            struct vmtp_result *res =
-                    new_entry(&r, VMTP_PROTO_MULTICAST, -1, false);
-            char msg[120];
-            (void)snprintf(msg, sizeof(msg),
-                           "%s cannot measure multicast (use nuttcp)",
-                           tool->ops->name);
-            rc = res == NULL || entry_error(res, msg) != VMTP_OK
-                         ? vmtp_error_set(err, VMTP_E_NOMEM, "out of memory")
-                         : VMTP_OK;
-        } else {
-            rc = run_udp_family(&r, VMTP_PROTO_MULTICAST);
-        }
-    }
-    vmtp_tool_server_stop(tool, peer->server_ex, &srv);
-    if (rc == VMTP_OK && s->bidirectional && peer->client_addr != NULL) {
-        if (s->udp) {
-            rc = run_udp_reverse(&r, VMTP_PROTO_UDP);
-        }
-        if (rc == VMTP_OK && s->multicast && tool->ops->multicast) {
-            rc = run_udp_reverse(&r, VMTP_PROTO_MULTICAST);
-        }
-    }
-out:
-    vmtp_tool_server_stop(tool, peer->server_ex, &srv);
-    if (have_icmp) {
-        if (append_icmp(flow, &icmp) != VMTP_OK && rc == VMTP_OK) {
-            rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
-        }
+    if (s->icmp && append_icmp(flow, &icmp) != VMTP_OK && rc == VMTP_OK) {
+        rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     }
     vmtp_result_release(&icmp);
     return rc;

@@ -37,9 +37,9 @@ struct vmtp_measure_settings {
     bool ipv6;
     /*
      * External-host flows: also measure the reverse direction (TCP with
-     * the tool's reverse option; UDP and multicast with a server started
-     * on the client host, measured from the server host toward
-     * client_addr).
+     * the tool's reverse option; UDP, multicast, and TCP with a tool that
+     * has no reverse option, with a server started on the client host,
+     * measured from the server host toward client_addr).
      */
     bool bidirectional;
     const char *multicast_addr; /* e.g. "231.1.1.1" */
@@ -47,7 +47,12 @@ struct vmtp_measure_settings {
      * search hint is taken from the flow's TCP result when use_tcp_hint. */
     struct vmtp_udp_search_params search;
     bool use_tcp_hint;
-    const atomic_int *cancel; /* checked between trials; may be NULL */
+    /*
+     * Checked before the flow and between trials; may be NULL. Give the
+     * executors the same flag (struct vmtp_exec_local_opts.cancel) so a
+     * running trial is stopped too.
+     */
+    const atomic_int *cancel;
     const struct vmtp_logger *log;
 };
 

@@ -219,6 +219,69 @@ fill_size(const char *out,
     return VMTP_OK;
 }
 
+/* A one-line copy of what ping said, for a failed size. */
+static char *
+ping_failure(const struct vmtp_exec_result *r)
+{
+    char msg[200];
+    size_t j = 0;
+    const char *src = r->err[0] != '\0' ? r->err : r->out;
+
+    for (; src[j] != '\0' && j + 1 < sizeof(msg); j++) {
+        msg[j] = src[j];
+        if (msg[j] == '\n') {
+            msg[j] = ' ';
+        }
+    }
+    msg[j] = '\0';
+    return vx_strdup(msg[0] != '\0' ? msg : "ping failed");
+}
+
+/*
+ * Ping one size into st. *interval may fall back to the slow one (and
+ * stays there for the next sizes). A timeout is a per-size error.
+ */
+static enum vmtp_status
+ping_size(struct vmtp_executor *ex,
+          const struct vmtp_ping_opts *o,
+          struct vmtp_icmp_stat *st,
+          double *interval,
+          double *times,
+          size_t max_times,
+          struct vmtp_error *err)
+{
+    struct vmtp_exec_result r = {0};
+    enum vmtp_status rc;
+
+    rc = ping_one(ex, o, st->packet_size, *interval, &r, err);
+    if (rc == VMTP_OK && interval_refused(&r) && o->interval_s <= 0 &&
+        *interval < SLOW_INTERVAL_S) {
+        VLOG(o->log, VMTP_LOG_DEBUG, "ping refused -i %.3f, using %.1f s",
+             *interval, SLOW_INTERVAL_S);
+        *interval = SLOW_INTERVAL_S;
+        vmtp_exec_result_release(&r);
+        rc = ping_one(ex, o, st->packet_size, *interval, &r, err);
+    }
+    if (rc == VMTP_E_TIMEOUT) {
+        st->error = vx_strdup(err != NULL ? err->msg : "ping timed out");
+        rc = st->error == NULL ? VMTP_E_NOMEM : VMTP_OK;
+    } else if (rc != VMTP_OK) {
+        goto out;
+    } else if (r.exit_status == 2 ||
+               strstr(r.out, "packets transmitted") == NULL) {
+        st->error = ping_failure(&r);
+        rc = st->error == NULL ? VMTP_E_NOMEM : VMTP_OK;
+    } else {
+        rc = fill_size(r.out, st, times, max_times);
+    }
+    if (rc == VMTP_E_NOMEM) {
+        rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
+    }
+out:
+    vmtp_exec_result_release(&r);
+    return rc;
+}
+
 enum vmtp_status
 vmtp_ping_run(struct vmtp_executor *ex,
               const struct vmtp_ping_opts *o,
@@ -247,64 +310,21 @@ vmtp_ping_run(struct vmtp_executor *ex,
     if (times == NULL) {
         return vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < o->n_sizes; i++) {
-        struct vmtp_exec_result r = {0};
+    for (size_t i = 0; i < o->n_sizes && rc == VMTP_OK; i++) {
         struct vmtp_icmp_stat *st;
 
         if (o->sizes[i] < 0 || o->sizes[i] > 65507) {
             rc = vmtp_error_set(err, VMTP_E_INVAL, "bad ICMP size %ld",
                                 o->sizes[i]);
-            goto out;
+            break;
         }
         st = vmtp_result_add_icmp(res, o->sizes[i]);
         if (st == NULL) {
             rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
-            goto out;
+            break;
         }
-        rc = ping_one(ex, o, o->sizes[i], interval, &r, err);
-        if (rc == VMTP_OK && interval_refused(&r) && o->interval_s <= 0 &&
-            interval < SLOW_INTERVAL_S) {
-            VLOG(o->log, VMTP_LOG_DEBUG, "ping refused -i %.3f, using %.1f s",
-                 interval, SLOW_INTERVAL_S);
-            interval = SLOW_INTERVAL_S;
-            vmtp_exec_result_release(&r);
-            rc = ping_one(ex, o, o->sizes[i], interval, &r, err);
-        }
-        if (rc == VMTP_E_TIMEOUT) {
-            st->error = vx_strdup(err != NULL ? err->msg : "ping timed out");
-            vmtp_exec_result_release(&r);
-            if (st->error == NULL) {
-                rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
-                goto out;
-            }
-            rc = VMTP_OK;
-            continue;
-        }
-        if (rc != VMTP_OK) {
-            vmtp_exec_result_release(&r);
-            goto out;
-        }
-        if (r.exit_status == 2 ||
-            strstr(r.out, "packets transmitted") == NULL) {
-            char msg[200];
-            size_t j = 0;
-            const char *src = r.err[0] != '\0' ? r.err : r.out;
-            for (; src[j] != '\0' && j + 1 < sizeof(msg); j++) {
-                msg[j] = src[j] == '\n' ? ' ' : src[j];
-            }
-            msg[j] = '\0';
-            st->error = vx_strdup(msg[0] != '\0' ? msg : "ping failed");
-            rc = st->error == NULL ? VMTP_E_NOMEM : VMTP_OK;
-        } else {
-            rc = fill_size(r.out, st, times, max_times);
-        }
-        vmtp_exec_result_release(&r);
-        if (rc != VMTP_OK) {
-            rc = vmtp_error_set(err, VMTP_E_NOMEM, "out of memory");
-            goto out;
-        }
+        rc = ping_size(ex, o, st, &interval, times, max_times, err);
     }
-out:
     free(times);
     return rc;
 }

@@ -20,9 +20,9 @@
 #define PROBE_TIMEOUT_MS    10000
 #define IPERF3_UDP_MARGIN_S 8
 /* How long a freshly spawned server gets before the first client. */
-#define SERVER_SETTLE_US (500u * 1000u)
+#define SERVER_SETTLE_US ((uint64_t)500 * 1000)
 /* iperf 2.1.8's UDP server needs a pause between tests (see docs). */
-#define IPERF2_UDP_GAP_US (500u * 1000u)
+#define IPERF2_UDP_GAP_US ((uint64_t)500 * 1000)
 
 /* An argv under construction: pointers into a private string pool. */
 struct argvb {
@@ -172,7 +172,11 @@ oneline(const char *s, char *buf, size_t buflen)
         s++;
     }
     for (; *s != '\0' && j + 1 < buflen; s++) {
-        buf[j++] = (*s == '\n' || *s == '\r' || *s == '\t') ? ' ' : *s;
+        if (*s == '\n' || *s == '\r' || *s == '\t') {
+            buf[j++] = ' ';
+        } else {
+            buf[j++] = *s;
+        }
     }
     while (j > 0 && buf[j - 1] == ' ') {
         j--;
@@ -399,6 +403,7 @@ out:
 const struct vmtp_tool_ops vmtp_tool_nuttcp_ops = {
         .name = "nuttcp",
         .multicast = true,
+        .reverse_tcp = true,
         .probe = nuttcp_probe,
         .server_start = nuttcp_server_start,
         .run = nuttcp_run,
@@ -524,6 +529,7 @@ iperf2_run(struct vmtp_tool *t,
 const struct vmtp_tool_ops vmtp_tool_iperf2_ops = {
         .name = "iperf",
         .multicast = false,
+        .reverse_tcp = true,
         .probe = iperf2_probe,
         .server_start = iperf2_server_start,
         .run = iperf2_run,
@@ -622,6 +628,7 @@ out:
 const struct vmtp_tool_ops vmtp_tool_iperf3_ops = {
         .name = "iperf3",
         .multicast = false,
+        .reverse_tcp = true,
         .probe = iperf3_probe,
         .server_start = iperf3_server_start,
         .run = iperf3_run,
@@ -716,6 +723,7 @@ out:
 const struct vmtp_tool_ops vmtp_tool_agent_ops = {
         .name = "vmtp",
         .multicast = true,
+        .reverse_tcp = false,
         .probe = agent_probe,
         .server_start = agent_server_start,
         .run = agent_run,
@@ -768,7 +776,7 @@ vmtp_tool_run(struct vmtp_tool *t,
     vmtp_tool_report_init(rep);
     if (trial->target == NULL || trial->duration_s < 1 ||
         trial->duration_s > 86400 || trial->pkt_size < 1 ||
-        trial->pkt_size > 1024 * 1024 || !(trial->rate_bps >= 0)) {
+        trial->pkt_size > 1024L * 1024L || !(trial->rate_bps >= 0)) {
         return vmtp_error_set(err, VMTP_E_INVAL, "%s: bad trial parameters",
                               t->ops->name);
     }

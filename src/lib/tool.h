@@ -96,6 +96,7 @@ struct vmtp_tool;
 struct vmtp_tool_ops {
     const char *name; /* "nuttcp", "iperf", "iperf3", "vmtp" */
     bool multicast;   /* can measure multicast */
+    bool reverse_tcp; /* has a reverse (download) option for TCP */
     /*
      * Run the binary's version option on `ex` and store "name-x.y.z" in
      * t->version. Errors: executor errors, VMTP_E_PARSE.

@@ -258,6 +258,8 @@ test_agent_json(void **state)
     assert_float_equal(r.loss_pct, 0, 0);
     assert_float_equal(r.jitter_ms, 0.07339, 1e-9);
     assert_float_equal(r.rx_pps, 77439.6, 1e-9);
+    /* payload received over the sending time */
+    assert_float_equal(r.rx_bps, 9953280.0 * 8 / 1.004138, 1e-3);
     free(out);
     out = load("agent-noserver.json");
     assert_int_equal(vmtp_parse_agent(out, false, &r, &e), VMTP_E_MEASURE);

@@ -23,7 +23,8 @@ struct sim {
     bool drop_all;
     uint64_t rng;
     int calls;
-    int fail_at; /* return an error on this call (1-based); 0 never */
+    int fail_at;      /* return an error on this call (1-based); 0 never */
+    double long_loss; /* extra loss of trials of 2 s or more */
 };
 
 static double
@@ -49,7 +50,6 @@ sim_trial(void *ud,
     double link;
     double rx;
 
-    (void)duration_s;
     s->calls++;
     if (s->fail_at != 0 && s->calls == s->fail_at) {
         err->code = VMTP_E_MEASURE;
@@ -63,6 +63,9 @@ sim_trial(void *ud,
         rx *= 1 - s->extra_loss;
     }
     rx *= 1 - s->base_loss;
+    if (duration_s >= 2) {
+        rx *= 1 - s->long_loss;
+    }
     if (s->drop_all) {
         rx = 0;
     }
@@ -239,6 +242,31 @@ test_udp_search_zero_loss_rate(void **state)
 }
 
 static void
+test_udp_search_flags_an_unstable_confirmation(void **state)
+{
+    /* 1-second trials look fine, the 2-second confirmations lose 10% */
+    struct sim s = {.capacity_bps = 300e6,
+                    .sender_cap_bps = 1e12,
+                    .long_loss = 0.10,
+                    .rng = 21};
+    struct vmtp_udp_search_params p;
+    struct vmtp_udp_search_result r;
+
+    (void)state;
+    vmtp_udp_search_params_init(&p);
+    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, NULL), VMTP_OK);
+    assert_true(r.unstable);
+    assert_true(r.final.loss_pct > p.loss_hi_pct);
+    assert_non_null(strstr(r.message, "unstable"));
+    assert_true(r.trials <= p.max_trials);
+    /* the same link without the flaw is stable */
+    s.long_loss = 0;
+    s.calls = 0;
+    assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, NULL), VMTP_OK);
+    assert_false(r.unstable);
+}
+
+static void
 test_udp_search_trial_error_and_bad_params(void **state)
 {
     struct sim s = {.capacity_bps = 400e6,
@@ -279,6 +307,7 @@ main(void)
                     test_udp_search_heavy_random_loss_stays_within_caps),
             cmocka_unit_test(test_udp_search_tiny_rates_never_loop),
             cmocka_unit_test(test_udp_search_zero_loss_rate),
+            cmocka_unit_test(test_udp_search_flags_an_unstable_confirmation),
             cmocka_unit_test(test_udp_search_trial_error_and_bad_params),
     };
     return cmocka_run_group_tests_name("udp_search", tests, NULL, NULL);
