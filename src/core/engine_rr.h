@@ -45,7 +45,8 @@ enum vmtp_status vmtp_rr_udp_run(int fd,
                                  struct vmtp_error *err);
 
 /* Server side of TCP rr: echo what is queued on a non-blocking socket.
- * Returns 1 data echoed, 0 EOF, -2 nothing queued, -1 error. */
+ * Returns 1 data echoed (more may be queued), 0 EOF, -2 nothing (more)
+ * queued, -1 error. */
 int vmtp_rr_tcp_echo(int fd, void *buf, size_t len);
 
 /* A UDP probe thread (latency under load). */
