@@ -75,7 +75,7 @@ transact(int fd, char *buf, size_t len, struct vmtp_error *err)
 enum vmtp_status
 vmtp_rr_tcp_run(int fd,
                 const struct vmtp_rr_params *p,
-                const volatile int *cancel,
+                const atomic_int *cancel,
                 struct vmtp_rr_result *res,
                 struct vmtp_error *err)
 {
@@ -107,7 +107,7 @@ vmtp_rr_tcp_run(int fd,
         uint64_t t0;
         uint64_t now = vmtp_now_ns();
 
-        if (now >= end || (cancel != NULL && *cancel)) {
+        if (now >= end || (cancel != NULL && atomic_load(cancel) != 0)) {
             break;
         }
         if (p->interval_us > 0) {
@@ -157,7 +157,7 @@ wait_reply(int fd, uint8_t *buf, size_t len, uint32_t session, uint64_t seq)
 enum vmtp_status
 vmtp_rr_udp_run(int fd,
                 const struct vmtp_rr_params *p,
-                const volatile int *cancel,
+                const atomic_int *cancel,
                 struct vmtp_rr_result *res,
                 struct vmtp_error *err)
 {
@@ -189,7 +189,8 @@ vmtp_rr_udp_run(int fd,
         uint64_t t0;
         int rc;
 
-        if (vmtp_now_ns() >= end || (cancel != NULL && *cancel)) {
+        if (vmtp_now_ns() >= end ||
+            (cancel != NULL && atomic_load(cancel) != 0)) {
             break;
         }
         if (p->interval_us > 0) {
@@ -251,7 +252,7 @@ probe_main(void *arg)
 int
 vmtp_rr_probe_start(struct vmtp_rr_probe *pr)
 {
-    pr->stop = 0;
+    atomic_store(&pr->stop, 0);
     pr->running = 0;
     pr->status = VMTP_OK;
     vmtp_error_clear(&pr->err);
@@ -269,7 +270,7 @@ vmtp_rr_probe_stop(struct vmtp_rr_probe *pr)
     if (!pr->running) {
         return;
     }
-    pr->stop = 1;
+    atomic_store(&pr->stop, 1);
     (void)pthread_join(pr->tid, NULL);
     pr->running = 0;
 }

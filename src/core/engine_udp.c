@@ -223,7 +223,7 @@ pace(struct pacer *pc,
 enum vmtp_status
 vmtp_udp_send_run(int fd,
                   const struct vmtp_udp_send_params *p,
-                  const volatile int *cancel,
+                  const atomic_int *cancel,
                   struct vmtp_udp_send_result *res,
                   struct vmtp_error *err)
 {
@@ -277,7 +277,7 @@ vmtp_udp_send_run(int fd,
         int r;
 
         now = vmtp_now_ns();
-        if (now >= end || (cancel != NULL && *cancel)) {
+        if (now >= end || (cancel != NULL && atomic_load(cancel) != 0)) {
             break;
         }
         if (pps > 0) {

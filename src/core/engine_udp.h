@@ -3,6 +3,7 @@
 #ifndef VMTP_CORE_ENGINE_UDP_H
 #define VMTP_CORE_ENGINE_UDP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,7 +83,7 @@ struct vmtp_udp_send_result {
  */
 enum vmtp_status vmtp_udp_send_run(int fd,
                                    const struct vmtp_udp_send_params *p,
-                                   const volatile int *cancel,
+                                   const atomic_int *cancel,
                                    struct vmtp_udp_send_result *res,
                                    struct vmtp_error *err);
 
