@@ -181,18 +181,19 @@ sleep_until_ns(uint64_t t_ns)
 
 struct pacer {
     double pps;
-    double max_lag; /* packets */
-    double skipped; /* packets given up after stalls */
+    double max_lag;   /* packets */
+    double min_burst; /* packets: wake up at most every VMTP_UDP_TICK_NS */
+    double skipped;   /* packets given up after stalls */
     uint64_t start_ns;
 };
 
 /*
  * How many packets may leave now (at most batch), given `sent` so far; 0
- * after sleeping until the next one is due. After a stall (the thread was
- * not scheduled) at most max_lag late packets go in one go and the rest is
- * given up: a burst the sender made up would be lost in the network's
- * queue and counted as the link's loss. The shortfall shows as an achieved
- * rate below the offered one.
+ * after sleeping until the next burst (min_burst packets) is due. After a stall
+ * (the thread was not scheduled) at most max_lag late packets go in one go and
+ * the rest is given up: a burst the sender made up would be lost in the
+ * network's queue and counted as the link's loss. The shortfall shows as an
+ * achieved rate below the offered one.
  */
 static unsigned
 pace(struct pacer *pc,
@@ -208,9 +209,9 @@ pace(struct pacer *pc,
         pc->skipped += due - (double)sent - pc->max_lag;
         due = (double)sent + pc->max_lag;
     }
-    if (due < (double)sent + 1.0) {
+    if (due < (double)sent + pc->min_burst) {
         next_ns = (double)pc->start_ns +
-                  ((double)sent + pc->skipped + 1.0) * 1e9 / pc->pps;
+                  ((double)sent + pc->skipped + pc->min_burst) * 1e9 / pc->pps;
         sleep_until_ns(next_ns < (double)end ? (uint64_t)next_ns : end);
         return 0;
     }
@@ -266,6 +267,12 @@ vmtp_udp_send_run(int fd,
         if (pc.max_lag < (double)batch) {
             pc.max_lag = (double)batch;
         }
+        /* Sleeping for every datagram costs a wake-up each, and every
+         * wake-up may come late on a busy host: send bursts of one tick. */
+        pc.min_burst = pps * (double)VMTP_UDP_TICK_NS / 1e9;
+        pc.min_burst = pc.min_burst < 1.0 ? 1.0 : pc.min_burst;
+        pc.min_burst =
+                pc.min_burst > (double)batch ? (double)batch : pc.min_burst;
     }
     start = vmtp_now_ns();
     pc.start_ns = start;

@@ -18,6 +18,8 @@
 #define VMTP_UDP_BATCH     64
 /* At most this much sending (ns) is caught up after a stall: about the
  * queue of a shaped link (lab-facts: 20 ms), so it absorbs the burst. */
+/* Pacing tick: a paced sender wakes up at most once per tick (1 ms). */
+#define VMTP_UDP_TICK_NS    1000000
 #define VMTP_UDP_MAX_LAG_NS 10000000
 
 struct vmtp_udp_hdr {
