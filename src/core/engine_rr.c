@@ -164,8 +164,9 @@ vmtp_rr_udp_run(int fd,
     enum vmtp_status st = VMTP_OK;
     uint8_t *buf = NULL;
     size_t len = p->len < VMTP_UDP_HDR_LEN ? VMTP_UDP_HDR_LEN : p->len;
-    struct timeval tmo = {.tv_sec = VMTP_RR_REPLY_TIMEOUT / 1000,
-                          .tv_usec = (VMTP_RR_REPLY_TIMEOUT % 1000) * 1000};
+    struct timeval tmo = {
+            .tv_sec = VMTP_RR_REPLY_TIMEOUT / 1000,
+            .tv_usec = (suseconds_t)(VMTP_RR_REPLY_TIMEOUT % 1000) * 1000};
     uint64_t start;
     uint64_t end;
 
