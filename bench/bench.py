@@ -183,6 +183,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--time", type=int, default=5)
     ap.add_argument("--markdown")
+    ap.add_argument("--only", help="comma-separated groups: tcp, udp128, "
+                    "udp1024, udp8192, udp_rr, tcp_rr")
     a = ap.parse_args()
     a.agent = os.path.abspath(a.agent)
     dur = a.time
@@ -204,6 +206,9 @@ def main():
         ("tcp_rr", "sockperf", lambda: t_sockperf(a, dur, True)),
         ("udp_rr", "ping (ICMP)", lambda: t_ping(a, dur)),
     ]
+    if a.only:
+        keep = set(a.only.split(","))
+        tests = [t for t in tests if t[0] in keep]
     results = {}
     setup()
     try:
@@ -257,13 +262,18 @@ def report(res, a):
         return (f"{med(res, k, 'gbps'):.2f} Gbit/s, CPU "
                 f"{med(res, k, 'cpu_tx'):.0f}% / {med(res, k, 'cpu_rx'):.0f}%"
                 f" ({med(res, k, 'cpu_per_gbps'):.1f} %/Gbit/s)")
-    w(f"| TCP 1 stream | {tcp_cell(ag)} | {tcp_cell(ip)} | {tcp_cell(nu)} | "
-      f"{paired(res, ag, ip, 'gbps'):.2f}x Gbit/s, "
-      f"{paired(res, ag, ip, 'cpu_per_gbps'):.2f}x CPU per Gbit/s; "
-      f"vs nuttcp {paired(res, ag, nu, 'gbps'):.2f}x |")
+    if ag not in res:  # --only without tcp
+        lines[-2:] = []
+    else:
+        w(f"| TCP 1 stream | {tcp_cell(ag)} | {tcp_cell(ip)} | "
+          f"{tcp_cell(nu)} | {paired(res, ag, ip, 'gbps'):.2f}x Gbit/s, "
+          f"{paired(res, ag, ip, 'cpu_per_gbps'):.2f}x CPU per Gbit/s; "
+          f"vs nuttcp {paired(res, ag, nu, 'gbps'):.2f}x |")
     for size in (128, 1024, 8192):
         g = "udp%d" % size
         ka, ki = (g, "vmtp-agent"), (g, "iperf3")
+        if ka not in res:
+            continue
         def udp_cell(k):
             return (f"rx {med(res, k, 'rx_kpps'):.0f} kpps (tx "
                     f"{med(res, k, 'tx_kpps'):.0f}), CPU "

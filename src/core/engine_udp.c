@@ -337,51 +337,64 @@ vmtp_udp_receiver_release(struct vmtp_udp_receiver *r)
     r->bufs = NULL;
 }
 
-int
-vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
+/* One recvmmsg; flags MSG_DONTWAIT (drain) or MSG_WAITFORONE (block for
+ * the first datagram, up to the socket's SO_RCVTIMEO). Returns datagrams
+ * read, 0 when none, -1 on a hard error. */
+static int
+receive_batch(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx, int flags)
 {
     struct mmsghdr msgs[VMTP_UDP_BATCH];
     struct iovec iov[VMTP_UDP_BATCH];
     struct sockaddr_storage from[VMTP_UDP_BATCH];
+    uint64_t now;
+    int n;
+
+    memset(msgs, 0, sizeof(msgs));
+    for (unsigned i = 0; i < VMTP_UDP_BATCH; i++) {
+        iov[i].iov_base = r->bufs + (size_t)i * r->buflen;
+        iov[i].iov_len = r->buflen;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    }
+    n = recvmmsg(r->fd, msgs, VMTP_UDP_BATCH, flags, NULL);
+    if (n < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+                errno == ECONNREFUSED)
+                       ? 0
+                       : -1;
+    }
+    now = vmtp_now_ns();
+    for (int i = 0; i < n; i++) {
+        struct vmtp_udp_hdr h;
+        const uint8_t *b = iov[i].iov_base;
+        size_t len = msgs[i].msg_len;
+
+        if (vmtp_udp_hdr_get(b, len, &h) != 0 || h.session != r->session) {
+            continue;
+        }
+        if (h.kind == VMTP_UDP_KIND_PING) {
+            (void)sendto(r->fd, b, len, MSG_DONTWAIT,
+                         (const struct sockaddr *)&from[i],
+                         msgs[i].msg_hdr.msg_namelen);
+        } else if (rx != NULL) {
+            vmtp_udp_rx_add(rx, h.seq, h.send_ns, now, len);
+        }
+    }
+    return n;
+}
+
+int
+vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
+{
     int total = 0;
 
     for (int round = 0; round < 64; round++) {
-        uint64_t now;
-        int n;
+        int n = receive_batch(r, rx, MSG_DONTWAIT);
 
-        memset(msgs, 0, sizeof(msgs));
-        for (unsigned i = 0; i < VMTP_UDP_BATCH; i++) {
-            iov[i].iov_base = r->bufs + (size_t)i * r->buflen;
-            iov[i].iov_len = r->buflen;
-            msgs[i].msg_hdr.msg_iov = &iov[i];
-            msgs[i].msg_hdr.msg_iovlen = 1;
-            msgs[i].msg_hdr.msg_name = &from[i];
-            msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
-        }
-        n = recvmmsg(r->fd, msgs, VMTP_UDP_BATCH, MSG_DONTWAIT, NULL);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-                errno == ECONNREFUSED) {
-                break;
-            }
             return -1;
-        }
-        now = vmtp_now_ns();
-        for (int i = 0; i < n; i++) {
-            struct vmtp_udp_hdr h;
-            const uint8_t *b = iov[i].iov_base;
-            size_t len = msgs[i].msg_len;
-
-            if (vmtp_udp_hdr_get(b, len, &h) != 0 || h.session != r->session) {
-                continue;
-            }
-            if (h.kind == VMTP_UDP_KIND_PING) {
-                (void)sendto(r->fd, b, len, MSG_DONTWAIT,
-                             (const struct sockaddr *)&from[i],
-                             msgs[i].msg_hdr.msg_namelen);
-            } else if (rx != NULL) {
-                vmtp_udp_rx_add(rx, h.seq, h.send_ns, now, len);
-            }
         }
         total += n;
         if (n < (int)VMTP_UDP_BATCH) {
@@ -389,4 +402,10 @@ vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
         }
     }
     return total;
+}
+
+int
+vmtp_udp_receiver_wait(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
+{
+    return receive_batch(r, rx, MSG_WAITFORONE);
 }

@@ -109,5 +109,9 @@ int vmtp_udp_receiver_init(struct vmtp_udp_receiver *r,
 void vmtp_udp_receiver_release(struct vmtp_udp_receiver *r);
 int vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r,
                             struct vmtp_udp_rx *rx);
+/* The same, but wait for the first datagram (the fd must be blocking with
+ * SO_RCVTIMEO set): one system call per request in request/response
+ * tests. Returns datagrams read, 0 on timeout, -1 on error. */
+int vmtp_udp_receiver_wait(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx);
 
 #endif
