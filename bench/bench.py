@@ -183,6 +183,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--time", type=int, default=5)
     ap.add_argument("--markdown")
+    ap.add_argument("--only", help="comma-separated groups: tcp, udp128, "
+                    "udp1024, udp8192, udp_rr, tcp_rr")
     a = ap.parse_args()
     a.agent = os.path.abspath(a.agent)
     dur = a.time
@@ -204,6 +206,9 @@ def main():
         ("tcp_rr", "sockperf", lambda: t_sockperf(a, dur, True)),
         ("udp_rr", "ping (ICMP)", lambda: t_ping(a, dur)),
     ]
+    if a.only:
+        keep = set(a.only.split(","))
+        tests = [t for t in tests if t[0] in keep]
     results = {}
     setup()
     try:
@@ -225,6 +230,16 @@ def main():
     report(results, a)
 
 
+def paired(results, ka, kb, metric):
+    """Median over rounds of the ratio of two tools measured back to back in
+    the same round: less sensitive to the machine's load drifting between
+    rounds than the ratio of the medians."""
+    ra = [m[metric] for m in results.get(ka, [])]
+    rb = [m[metric] for m in results.get(kb, [])]
+    rs = [a / b for a, b in zip(ra, rb) if b > 0]
+    return statistics.median(rs) if rs else float("nan")
+
+
 def med(results, key, metric):
     vals = [m[metric] for m in results.get(key, [])]
     return statistics.median(vals) if vals else float("nan")
@@ -235,28 +250,41 @@ def report(res, a):
     w = lines.append
     w(f"rounds={a.rounds}, {a.time} s per trial, medians over rounds; "
       f"CPU = % of one core (client / server)\n")
-    w("| test | vmtp-agent | iperf3 | nuttcp | ratio agent/iperf3 |")
+    w("| test | vmtp-agent | iperf3 | nuttcp | ratio agent/iperf3 "
+      "(median of per-round ratios) |")
     w("| --- | --- | --- | --- | --- |")
     ag, ip, nu = (("tcp", t) for t in ("vmtp-agent", "iperf3", "nuttcp"))
+    for k in (ag, ip, nu):
+        for m in res.get(k, []):
+            m["cpu_per_gbps"] = (m["cpu_tx"] + m["cpu_rx"]) / max(m["gbps"],
+                                                                  1e-9)
     def tcp_cell(k):
         return (f"{med(res, k, 'gbps'):.2f} Gbit/s, CPU "
-                f"{med(res, k, 'cpu_tx'):.0f}% / {med(res, k, 'cpu_rx'):.0f}%")
-    w(f"| TCP 1 stream | {tcp_cell(ag)} | {tcp_cell(ip)} | {tcp_cell(nu)} | "
-      f"{med(res, ag, 'gbps') / med(res, ip, 'gbps'):.2f}x |")
+                f"{med(res, k, 'cpu_tx'):.0f}% / {med(res, k, 'cpu_rx'):.0f}%"
+                f" ({med(res, k, 'cpu_per_gbps'):.1f} %/Gbit/s)")
+    if ag not in res:  # --only without tcp
+        lines[-2:] = []
+    else:
+        w(f"| TCP 1 stream | {tcp_cell(ag)} | {tcp_cell(ip)} | "
+          f"{tcp_cell(nu)} | {paired(res, ag, ip, 'gbps'):.2f}x Gbit/s, "
+          f"{paired(res, ag, ip, 'cpu_per_gbps'):.2f}x CPU per Gbit/s; "
+          f"vs nuttcp {paired(res, ag, nu, 'gbps'):.2f}x |")
     for size in (128, 1024, 8192):
         g = "udp%d" % size
         ka, ki = (g, "vmtp-agent"), (g, "iperf3")
+        if ka not in res:
+            continue
         def udp_cell(k):
             return (f"rx {med(res, k, 'rx_kpps'):.0f} kpps (tx "
                     f"{med(res, k, 'tx_kpps'):.0f}), CPU "
                     f"{med(res, k, 'cpu_tx'):.0f}% / "
                     f"{med(res, k, 'cpu_rx'):.0f}%")
         w(f"| UDP {size} B, -b 0 | {udp_cell(ka)} | {udp_cell(ki)} | | "
-          f"rx {med(res, ka, 'rx_kpps') / med(res, ki, 'rx_kpps'):.2f}x, "
-          f"tx {med(res, ka, 'tx_kpps') / med(res, ki, 'tx_kpps'):.2f}x |")
+          f"rx {paired(res, ka, ki, 'rx_kpps'):.2f}x, "
+          f"tx {paired(res, ka, ki, 'tx_kpps'):.2f}x |")
     w("")
     w("| latency (RTT, 64 B) | vmtp-agent p50 / p99 | reference p50 / p99 "
-      "| p50 ratio |")
+      "| p50 ratio (median of per-round ratios) |")
     w("| --- | --- | --- | --- |")
     for g, ref in (("udp_rr", "sockperf"), ("tcp_rr", "sockperf"),
                    ("udp_rr", "ping (ICMP)")):
@@ -264,7 +292,9 @@ def report(res, a):
         w(f"| {g} vs {ref} | {med(res, ka, 'p50_us'):.1f} / "
           f"{med(res, ka, 'p99_us'):.1f} us | {med(res, kr, 'p50_us'):.1f} / "
           f"{med(res, kr, 'p99_us'):.1f} us | "
-          f"{med(res, ka, 'p50_us') / med(res, kr, 'p50_us'):.2f} |")
+          f"{paired(res, ka, kr, 'p50_us'):.2f} |")
+    w("")
+    w("Per-round raw values: run with 2>&1 to see the 'round N:' lines.")
     text = "\n".join(lines)
     print(text)
     if a.markdown:

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -29,14 +30,16 @@
 #include "vx_str.h"
 #include "vx_time.h"
 
-#define MAX_DURATION_MS (86400LL * 1000)
-#define RECV_BUF_BYTES  ((size_t)256 * 1024)
-#define UDP_RCVBUF      (4 << 20)
-#define ACCEPT_WAIT_MS  2000
-#define UDP_LINGER_NS   (100ull * 1000000ull) /* silence that ends a udp test */
-#define UDP_LINGER_MAX  (1000ull * 1000000ull)
-#define TCP_DRAIN_MAX   (30ull * 1000000000ull)
-#define OVERRUN_NS      (60ull * 1000000000ull)
+#define MAX_DURATION_MS    (86400LL * 1000)
+#define RECV_BUF_BYTES     ((size_t)256 * 1024)
+#define UDP_RCVBUF         (4 << 20)
+#define ACCEPT_WAIT_MS     2000
+#define UDP_LINGER_NS      (100ull * 1000000ull) /* silence that ends a udp test */
+#define UDP_LINGER_MAX     (1000ull * 1000000ull)
+#define TCP_DRAIN_MAX      (30ull * 1000000000ull)
+#define OVERRUN_NS         (60ull * 1000000000ull)
+#define RR_SLICE_NS        (10ull * 1000000ull) /* rr: look at control this often */
+#define RR_RECV_TIMEOUT_US 2000
 
 struct session {
     const struct agent_opts *o;
@@ -494,6 +497,66 @@ read_done(struct session *s, uint64_t *done_ns)
     return 0;
 }
 
+/* Request/response fast path: is the data socket ready for it? */
+static bool
+rr_ready(const struct session *s, uint64_t done_ns)
+{
+    if (done_ns != 0) {
+        return false;
+    }
+    if (s->mode == AGENT_UDP_RR) {
+        return true;
+    }
+    return s->mode == AGENT_TCP_RR && s->ndata == 1 && !s->eof[0];
+}
+
+/*
+ * Serve round trips for RR_SLICE_NS, blocking in the receive call itself
+ * (one wake-up and no poll per request, as a ping-pong server should), then
+ * return so the caller can look at the control connection.
+ */
+static int
+rr_slice(struct session *s)
+{
+    uint64_t until = vmtp_now_ns() + RR_SLICE_NS;
+    struct timeval tmo = {.tv_usec = RR_RECV_TIMEOUT_US};
+    int fd = s->mode == AGENT_UDP_RR ? s->udp : s->data[0];
+
+    if (vmtp_net_set_nonblock(fd, false) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) != 0) {
+        return -1;
+    }
+    while (vmtp_now_ns() < until) {
+        if (s->mode == AGENT_UDP_RR) {
+            if (vmtp_udp_receiver_wait(&s->rcv, NULL) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        {
+            ssize_t n = recv(fd, s->buf, RECV_BUF_BYTES, 0);
+
+            if (n == 0) {
+                s->eof[0] = true;
+                break;
+            }
+            if (n < 0) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+                    continue;
+                }
+                s->eof[0] = true;
+                break;
+            }
+            if (vmtp_net_write_full(fd, s->buf, (size_t)n, 5000, NULL) !=
+                VMTP_OK) {
+                s->eof[0] = true;
+                break;
+            }
+        }
+    }
+    return vmtp_net_set_nonblock(fd, true);
+}
+
 /* The data phase: poll everything until the test is over. */
 static int
 run_test(struct session *s)
@@ -504,6 +567,7 @@ run_test(struct session *s)
     uint64_t start = vmtp_now_ns();
     uint64_t limit = (uint64_t)s->duration_ms * 1000000ull + OVERRUN_NS;
     uint64_t done_ns = 0;
+    bool rr = false;
 
     vmtp_cpu_snap(&c0);
     for (;;) {
@@ -518,6 +582,11 @@ run_test(struct session *s)
         if (test_over(s, now, done_ns)) {
             break;
         }
+        rr = rr_ready(s, done_ns);
+        if (rr && rr_slice(s) != 0) {
+            refuse(s, "sys", "request/response socket failed");
+            return -1;
+        }
         pfd[n++] = (struct pollfd){.fd = s->lfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = done_ns == 0 ? s->ctl : -1,
                                    .events = POLLIN};
@@ -526,7 +595,7 @@ run_test(struct session *s)
             pfd[n++] = (struct pollfd){.fd = s->eof[i] ? -1 : s->data[i],
                                        .events = POLLIN};
         }
-        rc = poll(pfd, (nfds_t)n, 50);
+        rc = poll(pfd, (nfds_t)n, rr ? 0 : 50);
         if (rc < 0 && errno != EINTR) {
             refuse(s, "sys", "poll failed");
             return -1;

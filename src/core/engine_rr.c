@@ -2,12 +2,12 @@
 #include "engine_rr.h"
 
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,16 +32,57 @@ pace(uint64_t start_ns, uint64_t i, uint64_t interval_us)
     }
 }
 
+/* One TCP round trip on a blocking socket with SO_RCVTIMEO/SO_SNDTIMEO. */
+static enum vmtp_status
+transact(int fd, char *buf, size_t len, struct vmtp_error *err)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = send(fd, buf + done, len - done, MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return vmtp_error_set_sys(
+                    err, errno == EAGAIN ? VMTP_E_TIMEOUT : VMTP_E_SYS, errno,
+                    "request send failed");
+        }
+        done += (size_t)n;
+    }
+    done = 0;
+    while (done < len) {
+        ssize_t n = recv(fd, buf + done, len - done, 0);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n == 0) {
+            return vmtp_error_set(err, VMTP_E_PROTO,
+                                  "connection closed by peer");
+        }
+        if (n < 0) {
+            return vmtp_error_set_sys(
+                    err, errno == EAGAIN ? VMTP_E_TIMEOUT : VMTP_E_SYS, errno,
+                    "reply receive failed");
+        }
+        done += (size_t)n;
+    }
+    return VMTP_OK;
+}
+
 enum vmtp_status
 vmtp_rr_tcp_run(int fd,
                 const struct vmtp_rr_params *p,
-                const volatile int *cancel,
+                const atomic_int *cancel,
                 struct vmtp_rr_result *res,
                 struct vmtp_error *err)
 {
     enum vmtp_status st = VMTP_OK;
     char *buf = NULL;
     int one = 1;
+    struct timeval tmo = {.tv_sec = 5 * VMTP_RR_REPLY_TIMEOUT / 1000};
     uint64_t start;
     uint64_t end;
 
@@ -57,25 +98,23 @@ vmtp_rr_tcp_run(int fd,
         return vmtp_error_set(err, VMTP_E_NOMEM, "no request buffer");
     }
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    /* Blocking calls with a time limit: one system call per direction. */
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
     start = vmtp_now_ns();
     end = start + p->duration_us * 1000u;
     for (uint64_t i = 0;; i++) {
         uint64_t t0;
         uint64_t now = vmtp_now_ns();
 
-        if (now >= end || (cancel != NULL && *cancel)) {
+        if (now >= end || (cancel != NULL && atomic_load(cancel) != 0)) {
             break;
         }
         if (p->interval_us > 0) {
             pace(start, i, p->interval_us);
         }
         t0 = vmtp_now_ns();
-        st = vmtp_net_write_full(fd, buf, p->len, VMTP_RR_REPLY_TIMEOUT * 5,
-                                 err);
-        if (st == VMTP_OK) {
-            st = vmtp_net_read_full(fd, buf, p->len, VMTP_RR_REPLY_TIMEOUT * 5,
-                                    err);
-        }
+        st = transact(fd, buf, p->len, err);
         if (st != VMTP_OK) {
             break;
         }
@@ -86,32 +125,22 @@ vmtp_rr_tcp_run(int fd,
     return st;
 }
 
-/* Wait for the echo of seq; 1 got it, 0 timed out, -1 error. */
+/* Wait for the echo of seq (blocking recv, SO_RCVTIMEO set by the caller);
+ * 1 got it, 0 timed out, -1 error. */
 static int
 wait_reply(int fd, uint8_t *buf, size_t len, uint32_t session, uint64_t seq)
 {
     uint64_t deadline = vmtp_now_ns() + VMTP_RR_REPLY_TIMEOUT * 1000000ull;
 
-    for (;;) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    while (vmtp_now_ns() < deadline) {
         struct vmtp_udp_hdr h;
-        uint64_t now = vmtp_now_ns();
-        ssize_t n;
-        int rc;
+        ssize_t n = recv(fd, buf, len, 0);
 
-        if (now >= deadline) {
-            return 0;
-        }
-        rc = poll(&pfd, 1, (int)((deadline - now) / 1000000u) + 1);
-        if (rc < 0 && errno != EINTR) {
-            return -1;
-        }
-        if (rc <= 0) {
-            continue;
-        }
-        n = recv(fd, buf, len, MSG_DONTWAIT);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR || errno == ECONNREFUSED) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return 0; /* SO_RCVTIMEO expired */
+            }
+            if (errno == EINTR || errno == ECONNREFUSED) {
                 continue;
             }
             return -1;
@@ -122,18 +151,22 @@ wait_reply(int fd, uint8_t *buf, size_t len, uint32_t session, uint64_t seq)
             return 1;
         }
     }
+    return 0;
 }
 
 enum vmtp_status
 vmtp_rr_udp_run(int fd,
                 const struct vmtp_rr_params *p,
-                const volatile int *cancel,
+                const atomic_int *cancel,
                 struct vmtp_rr_result *res,
                 struct vmtp_error *err)
 {
     enum vmtp_status st = VMTP_OK;
     uint8_t *buf = NULL;
     size_t len = p->len < VMTP_UDP_HDR_LEN ? VMTP_UDP_HDR_LEN : p->len;
+    struct timeval tmo = {
+            .tv_sec = VMTP_RR_REPLY_TIMEOUT / 1000,
+            .tv_usec = (suseconds_t)(VMTP_RR_REPLY_TIMEOUT % 1000) * 1000};
     uint64_t start;
     uint64_t end;
 
@@ -148,6 +181,7 @@ vmtp_rr_udp_run(int fd,
     if (buf == NULL) {
         return vmtp_error_set(err, VMTP_E_NOMEM, "no request buffer");
     }
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
     start = vmtp_now_ns();
     end = start + p->duration_us * 1000u;
     for (uint64_t i = 0;; i++) {
@@ -156,7 +190,8 @@ vmtp_rr_udp_run(int fd,
         uint64_t t0;
         int rc;
 
-        if (vmtp_now_ns() >= end || (cancel != NULL && *cancel)) {
+        if (vmtp_now_ns() >= end ||
+            (cancel != NULL && atomic_load(cancel) != 0)) {
             break;
         }
         if (p->interval_us > 0) {
@@ -198,8 +233,11 @@ vmtp_rr_tcp_echo(int fd, void *buf, size_t len)
     if (n == 0) {
         return 0;
     }
-    return vmtp_net_write_full(fd, buf, (size_t)n, 5000, NULL) == VMTP_OK ? 1
-                                                                          : -1;
+    if (vmtp_net_write_full(fd, buf, (size_t)n, 5000, NULL) != VMTP_OK) {
+        return -1;
+    }
+    /* A short read means the queue is empty: no need to ask again. */
+    return (size_t)n < len ? -2 : 1;
 }
 
 static void *
@@ -215,7 +253,7 @@ probe_main(void *arg)
 int
 vmtp_rr_probe_start(struct vmtp_rr_probe *pr)
 {
-    pr->stop = 0;
+    atomic_store(&pr->stop, 0);
     pr->running = 0;
     pr->status = VMTP_OK;
     vmtp_error_clear(&pr->err);
@@ -233,7 +271,7 @@ vmtp_rr_probe_stop(struct vmtp_rr_probe *pr)
     if (!pr->running) {
         return;
     }
-    pr->stop = 1;
+    atomic_store(&pr->stop, 1);
     (void)pthread_join(pr->tid, NULL);
     pr->running = 0;
 }

@@ -4,6 +4,7 @@
 #define VMTP_CORE_ENGINE_RR_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,7 @@ struct vmtp_rr_result {
  * TCP_NODELAY is set here). */
 enum vmtp_status vmtp_rr_tcp_run(int fd,
                                  const struct vmtp_rr_params *p,
-                                 const volatile int *cancel,
+                                 const atomic_int *cancel,
                                  struct vmtp_rr_result *res,
                                  struct vmtp_error *err);
 
@@ -40,19 +41,20 @@ enum vmtp_status vmtp_rr_tcp_run(int fd,
  * echo (connected socket), repeat. Stale replies are skipped. */
 enum vmtp_status vmtp_rr_udp_run(int fd,
                                  const struct vmtp_rr_params *p,
-                                 const volatile int *cancel,
+                                 const atomic_int *cancel,
                                  struct vmtp_rr_result *res,
                                  struct vmtp_error *err);
 
 /* Server side of TCP rr: echo what is queued on a non-blocking socket.
- * Returns 1 data echoed, 0 EOF, -2 nothing queued, -1 error. */
+ * Returns 1 data echoed (more may be queued), 0 EOF, -2 nothing (more)
+ * queued, -1 error. */
 int vmtp_rr_tcp_echo(int fd, void *buf, size_t len);
 
 /* A UDP probe thread (latency under load). */
 struct vmtp_rr_probe {
     int fd;
     struct vmtp_rr_params params;
-    volatile int stop;
+    atomic_int stop;
     struct vmtp_rr_result res;
     enum vmtp_status status;
     struct vmtp_error err;

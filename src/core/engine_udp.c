@@ -181,18 +181,19 @@ sleep_until_ns(uint64_t t_ns)
 
 struct pacer {
     double pps;
-    double max_lag; /* packets */
-    double skipped; /* packets given up after stalls */
+    double max_lag;   /* packets */
+    double min_burst; /* packets: wake up at most every VMTP_UDP_TICK_NS */
+    double skipped;   /* packets given up after stalls */
     uint64_t start_ns;
 };
 
 /*
  * How many packets may leave now (at most batch), given `sent` so far; 0
- * after sleeping until the next one is due. After a stall (the thread was
- * not scheduled) at most max_lag late packets go in one go and the rest is
- * given up: a burst the sender made up would be lost in the network's
- * queue and counted as the link's loss. The shortfall shows as an achieved
- * rate below the offered one.
+ * after sleeping until the next burst (min_burst packets) is due. After a stall
+ * (the thread was not scheduled) at most max_lag late packets go in one go and
+ * the rest is given up: a burst the sender made up would be lost in the
+ * network's queue and counted as the link's loss. The shortfall shows as an
+ * achieved rate below the offered one.
  */
 static unsigned
 pace(struct pacer *pc,
@@ -208,9 +209,9 @@ pace(struct pacer *pc,
         pc->skipped += due - (double)sent - pc->max_lag;
         due = (double)sent + pc->max_lag;
     }
-    if (due < (double)sent + 1.0) {
+    if (due < (double)sent + pc->min_burst) {
         next_ns = (double)pc->start_ns +
-                  ((double)sent + pc->skipped + 1.0) * 1e9 / pc->pps;
+                  ((double)sent + pc->skipped + pc->min_burst) * 1e9 / pc->pps;
         sleep_until_ns(next_ns < (double)end ? (uint64_t)next_ns : end);
         return 0;
     }
@@ -223,7 +224,7 @@ pace(struct pacer *pc,
 enum vmtp_status
 vmtp_udp_send_run(int fd,
                   const struct vmtp_udp_send_params *p,
-                  const volatile int *cancel,
+                  const atomic_int *cancel,
                   struct vmtp_udp_send_result *res,
                   struct vmtp_error *err)
 {
@@ -266,6 +267,12 @@ vmtp_udp_send_run(int fd,
         if (pc.max_lag < (double)batch) {
             pc.max_lag = (double)batch;
         }
+        /* Sleeping for every datagram costs a wake-up each, and every
+         * wake-up may come late on a busy host: send bursts of one tick. */
+        pc.min_burst = pps * (double)VMTP_UDP_TICK_NS / 1e9;
+        pc.min_burst = pc.min_burst < 1.0 ? 1.0 : pc.min_burst;
+        pc.min_burst =
+                pc.min_burst > (double)batch ? (double)batch : pc.min_burst;
     }
     start = vmtp_now_ns();
     pc.start_ns = start;
@@ -277,7 +284,7 @@ vmtp_udp_send_run(int fd,
         int r;
 
         now = vmtp_now_ns();
-        if (now >= end || (cancel != NULL && *cancel)) {
+        if (now >= end || (cancel != NULL && atomic_load(cancel) != 0)) {
             break;
         }
         if (pps > 0) {
@@ -330,51 +337,64 @@ vmtp_udp_receiver_release(struct vmtp_udp_receiver *r)
     r->bufs = NULL;
 }
 
-int
-vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
+/* One recvmmsg; flags MSG_DONTWAIT (drain) or MSG_WAITFORONE (block for
+ * the first datagram, up to the socket's SO_RCVTIMEO). Returns datagrams
+ * read, 0 when none, -1 on a hard error. */
+static int
+receive_batch(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx, int flags)
 {
     struct mmsghdr msgs[VMTP_UDP_BATCH];
     struct iovec iov[VMTP_UDP_BATCH];
     struct sockaddr_storage from[VMTP_UDP_BATCH];
+    uint64_t now;
+    int n;
+
+    memset(msgs, 0, sizeof(msgs));
+    for (unsigned i = 0; i < VMTP_UDP_BATCH; i++) {
+        iov[i].iov_base = r->bufs + (size_t)i * r->buflen;
+        iov[i].iov_len = r->buflen;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    }
+    n = recvmmsg(r->fd, msgs, VMTP_UDP_BATCH, flags, NULL);
+    if (n < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+                errno == ECONNREFUSED)
+                       ? 0
+                       : -1;
+    }
+    now = vmtp_now_ns();
+    for (int i = 0; i < n; i++) {
+        struct vmtp_udp_hdr h;
+        const uint8_t *b = iov[i].iov_base;
+        size_t len = msgs[i].msg_len;
+
+        if (vmtp_udp_hdr_get(b, len, &h) != 0 || h.session != r->session) {
+            continue;
+        }
+        if (h.kind == VMTP_UDP_KIND_PING) {
+            (void)sendto(r->fd, b, len, MSG_DONTWAIT,
+                         (const struct sockaddr *)&from[i],
+                         msgs[i].msg_hdr.msg_namelen);
+        } else if (rx != NULL) {
+            vmtp_udp_rx_add(rx, h.seq, h.send_ns, now, len);
+        }
+    }
+    return n;
+}
+
+int
+vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
+{
     int total = 0;
 
     for (int round = 0; round < 64; round++) {
-        uint64_t now;
-        int n;
+        int n = receive_batch(r, rx, MSG_DONTWAIT);
 
-        memset(msgs, 0, sizeof(msgs));
-        for (unsigned i = 0; i < VMTP_UDP_BATCH; i++) {
-            iov[i].iov_base = r->bufs + (size_t)i * r->buflen;
-            iov[i].iov_len = r->buflen;
-            msgs[i].msg_hdr.msg_iov = &iov[i];
-            msgs[i].msg_hdr.msg_iovlen = 1;
-            msgs[i].msg_hdr.msg_name = &from[i];
-            msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
-        }
-        n = recvmmsg(r->fd, msgs, VMTP_UDP_BATCH, MSG_DONTWAIT, NULL);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-                errno == ECONNREFUSED) {
-                break;
-            }
             return -1;
-        }
-        now = vmtp_now_ns();
-        for (int i = 0; i < n; i++) {
-            struct vmtp_udp_hdr h;
-            const uint8_t *b = iov[i].iov_base;
-            size_t len = msgs[i].msg_len;
-
-            if (vmtp_udp_hdr_get(b, len, &h) != 0 || h.session != r->session) {
-                continue;
-            }
-            if (h.kind == VMTP_UDP_KIND_PING) {
-                (void)sendto(r->fd, b, len, MSG_DONTWAIT,
-                             (const struct sockaddr *)&from[i],
-                             msgs[i].msg_hdr.msg_namelen);
-            } else if (rx != NULL) {
-                vmtp_udp_rx_add(rx, h.seq, h.send_ns, now, len);
-            }
         }
         total += n;
         if (n < (int)VMTP_UDP_BATCH) {
@@ -382,4 +402,10 @@ vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
         }
     }
     return total;
+}
+
+int
+vmtp_udp_receiver_wait(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx)
+{
+    return receive_batch(r, rx, MSG_WAITFORONE);
 }

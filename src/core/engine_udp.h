@@ -3,6 +3,7 @@
 #ifndef VMTP_CORE_ENGINE_UDP_H
 #define VMTP_CORE_ENGINE_UDP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,8 @@
 #define VMTP_UDP_BATCH     64
 /* At most this much sending (ns) is caught up after a stall: about the
  * queue of a shaped link (lab-facts: 20 ms), so it absorbs the burst. */
+/* Pacing tick: a paced sender wakes up at most once per tick (1 ms). */
+#define VMTP_UDP_TICK_NS    1000000
 #define VMTP_UDP_MAX_LAG_NS 10000000
 
 struct vmtp_udp_hdr {
@@ -82,7 +85,7 @@ struct vmtp_udp_send_result {
  */
 enum vmtp_status vmtp_udp_send_run(int fd,
                                    const struct vmtp_udp_send_params *p,
-                                   const volatile int *cancel,
+                                   const atomic_int *cancel,
                                    struct vmtp_udp_send_result *res,
                                    struct vmtp_error *err);
 
@@ -106,5 +109,9 @@ int vmtp_udp_receiver_init(struct vmtp_udp_receiver *r,
 void vmtp_udp_receiver_release(struct vmtp_udp_receiver *r);
 int vmtp_udp_receiver_drain(struct vmtp_udp_receiver *r,
                             struct vmtp_udp_rx *rx);
+/* The same, but wait for the first datagram (the fd must be blocking with
+ * SO_RCVTIMEO set): one system call per request in request/response
+ * tests. Returns datagrams read, 0 on timeout, -1 on error. */
+int vmtp_udp_receiver_wait(struct vmtp_udp_receiver *r, struct vmtp_udp_rx *rx);
 
 #endif

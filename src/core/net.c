@@ -320,29 +320,27 @@ vmtp_net_write_full(int fd,
     const unsigned char *p = buf;
     size_t done = 0;
 
+    /* Send first: there is usually room, and poll costs a system call. */
     while (done < len) {
         struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-        ssize_t n;
-        int rc = poll(&pfd, 1, remaining_ms(deadline));
+        ssize_t n = send(fd, p + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+        int rc;
 
+        if (n >= 0) {
+            done += (size_t)n;
+            continue;
+        }
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+            return vmtp_error_set_sys(err, VMTP_E_SYS, errno, "send failed");
+        }
+        rc = poll(&pfd, 1, remaining_ms(deadline));
         if (rc == 0) {
             return vmtp_error_set(err, VMTP_E_TIMEOUT,
                                   "cannot send within %d ms", timeout_ms);
         }
-        if (rc < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
+        if (rc < 0 && errno != EINTR) {
             return vmtp_error_set_sys(err, VMTP_E_SYS, errno, "poll failed");
         }
-        n = send(fd, p + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
-                continue;
-            }
-            return vmtp_error_set_sys(err, VMTP_E_SYS, errno, "send failed");
-        }
-        done += (size_t)n;
     }
     return VMTP_OK;
 }
