@@ -654,6 +654,7 @@ exec_wait(struct remote *r,
     ssh_channel ch = NULL;
     enum vmtp_status st;
     bool lost = false;
+    bool hooked = false;
     int status;
 
     memset(&cb, 0, sizeof(cb));
@@ -666,8 +667,8 @@ exec_wait(struct remote *r,
                             r->name, ssh_get_error(r->session));
         goto out;
     }
-    if (ssh_set_channel_callbacks(ch, &cb) != SSH_OK ||
-        ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+    hooked = ssh_set_channel_callbacks(ch, &cb) == SSH_OK;
+    if (!hooked || ssh_channel_request_exec(ch, cmd) != SSH_OK) {
         st = vmtp_error_set(err, VMTP_E_SSH, "%s: cannot run '%s': %s", r->name,
                             what, ssh_get_error(r->session));
         goto out;
@@ -688,6 +689,14 @@ exec_wait(struct remote *r,
     }
 out:
     if (ch != NULL) {
+        /*
+         * libssh keeps a channel that the peer has not closed yet past
+         * ssh_channel_free() and may still deliver its exit-signal: the
+         * callbacks live on this stack frame, so unhook them first.
+         */
+        if (hooked) {
+            (void)ssh_remove_channel_callbacks(ch, &cb);
+        }
         (void)ssh_channel_close(ch);
         ssh_channel_free(ch);
     }

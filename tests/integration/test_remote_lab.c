@@ -73,6 +73,28 @@ connect_root(int host)
     return ex;
 }
 
+/* One root session to host 1, shared by the tests that need no fresh one. */
+static struct vmtp_executor *h1;
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    h1 = connect_root(1);
+    return h1 != NULL ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    if (h1 != NULL) {
+        h1->ops->kill_all(h1);
+        h1->ops->free(h1);
+    }
+    return 0;
+}
+
 /*
  * Run a shell command inside lab host `host` (its PID and mount
  * namespace) and return its stdout in buf.
@@ -121,7 +143,7 @@ test_key_auth_runs_and_captures(void **state)
 {
     const char *id[] = {"id", "-u", NULL};
     const char *both[] = {"sh", "-c", "echo out; echo err >&2; exit 3", NULL};
-    struct vmtp_executor *ex = connect_root(1);
+    struct vmtp_executor *ex = h1;
     struct vmtp_exec_result res;
     struct vmtp_error err;
 
@@ -139,14 +161,13 @@ test_key_auth_runs_and_captures(void **state)
     assert_false(res.truncated);
     release_res(&res);
     ex->ops->kill_all(ex);
-    ex->ops->free(ex);
 }
 
 static void
 test_output_is_capped(void **state)
 {
     const char *big[] = {"sh", "-c", "yes | head -c 3000000", NULL};
-    struct vmtp_executor *ex = connect_root(1);
+    struct vmtp_executor *ex = h1;
     struct vmtp_exec_result res;
     struct vmtp_error err;
 
@@ -155,7 +176,6 @@ test_output_is_capped(void **state)
     assert_true(res.truncated);
     assert_int_equal(strlen(res.out), VMTP_EXEC_MAX_OUTPUT);
     release_res(&res);
-    ex->ops->free(ex);
 }
 
 static void
@@ -328,7 +348,7 @@ static void
 test_timeout_kills_remote_process(void **state)
 {
     const char *slow[] = {"sleep", "301", NULL};
-    struct vmtp_executor *ex = connect_root(1);
+    struct vmtp_executor *ex = h1;
     struct vmtp_exec_result res;
     struct vmtp_error err;
 
@@ -338,7 +358,6 @@ test_timeout_kills_remote_process(void **state)
     assert_non_null(strstr(err.msg, "timed out"));
     release_res(&res);
     assert_false(host_has_process(1, "sleep 301"));
-    ex->ops->free(ex);
 }
 
 static void
@@ -369,7 +388,7 @@ static void
 check_upload_spawn_kill_all(int host)
 {
     const char *argv[3] = {NULL, "304", NULL};
-    struct vmtp_executor *ex = connect_root(host);
+    struct vmtp_executor *ex = host == 1 ? h1 : connect_root(host);
     struct vmtp_error err;
     char *rpath = NULL;
     char *dir;
@@ -397,7 +416,9 @@ check_upload_spawn_kill_all(int host)
     *dir = '\0';
     assert_false(host_has_path(host, rpath));
     free(rpath);
-    ex->ops->free(ex);
+    if (ex != h1) {
+        ex->ops->free(ex);
+    }
 }
 
 static void
@@ -419,7 +440,7 @@ static void
 test_spawn_then_kill_one(void **state)
 {
     const char *argv[] = {"sleep", "305", NULL};
-    struct vmtp_executor *ex = connect_root(1);
+    struct vmtp_executor *ex = h1;
     struct vmtp_error err;
     long pid = 0;
 
@@ -429,7 +450,6 @@ test_spawn_then_kill_one(void **state)
     assert_int_equal(ex->ops->kill(ex, pid, &err), VMTP_OK);
     assert_false(host_has_process(1, "sleep 305"));
     assert_int_equal(ex->ops->kill(ex, 1, &err), VMTP_E_INVAL);
-    ex->ops->free(ex);
 }
 
 static void
@@ -442,7 +462,7 @@ test_quoting_injection_runs_nothing(void **state)
     const char *echo[] = {"echo", "a'b;touch /tmp/vt-ssh-mark3;'", "`id`",
                           NULL};
     const char *sp[] = {"sleep", "1;touch /tmp/vt-ssh-mark4", NULL};
-    struct vmtp_executor *ex = connect_root(1);
+    struct vmtp_executor *ex = h1;
     struct vmtp_exec_result res;
     struct vmtp_error err;
     struct vmtp_host_addr addr;
@@ -463,7 +483,6 @@ test_quoting_injection_runs_nothing(void **state)
             vmtp_probe_ifaddr(ex, "eth0;touch /tmp/vt-ssh-mark5", &addr, &err),
             VMTP_OK);
     ex->ops->kill_all(ex);
-    ex->ops->free(ex);
     assert_false(host_has_path(1, "/tmp/vt-ssh-mark1"));
     assert_false(host_has_path(1, "/tmp/vt-ssh-mark2"));
     assert_false(host_has_path(1, "/tmp/vt-ssh-mark3"));
@@ -494,7 +513,7 @@ test_ipv6_host(void **state)
 static void
 test_probes_on_lab_host(void **state)
 {
-    struct vmtp_executor *ex = connect_root(1);
+    struct vmtp_executor *ex = h1;
     struct vmtp_host_addr addr;
     struct vmtp_host_info info;
     struct vmtp_error err;
@@ -516,7 +535,6 @@ test_probes_on_lab_host(void **state)
     assert_string_equal(info.l2agent_type, "Unknown agent");
     assert_string_equal(info.encapsulation, "Unknown");
     vmtp_host_info_release(&info);
-    ex->ops->free(ex);
 }
 
 int
@@ -549,5 +567,6 @@ main(void)
     if (getenv("LAB_TEST_FILTER") != NULL) {
         cmocka_set_test_filter(getenv("LAB_TEST_FILTER"));
     }
-    return cmocka_run_group_tests_name("remote_lab", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("remote_lab", tests, group_setup,
+                                       group_teardown);
 }
