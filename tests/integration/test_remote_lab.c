@@ -1,5 +1,6 @@
 /* \summary: SSH executor against real sshd hosts of tests/lab/netns-lab.sh */
 #include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,93 @@ test_password_auth(void **state)
     assert_string_equal(res.out, "vmtplab\n");
     release_res(&res);
     ex->ops->free(ex);
+}
+
+static void
+test_default_keys_from_home_dir(void **state)
+{
+    const char *echo[] = {"echo", "default", NULL};
+    char home[] = "/tmp/vt-ssh-home.XXXXXX";
+    char cmd[1024];
+    struct vmtp_remote_opts o;
+    struct vmtp_executor *ex = NULL;
+    struct vmtp_exec_result res;
+    struct vmtp_error err;
+
+    (void)state;
+    assert_non_null(mkdtemp(home));
+    (void)snprintf(cmd, sizeof(cmd),
+                   "mkdir -m 700 '%s/.ssh' && cp '%s' '%s/.ssh/id_ed25519'",
+                   home, env("LAB_KEY"), home);
+    assert_int_equal(system(cmd), 0);
+    key_opts(&o, "root", env("LAB_HOST1_IP"));
+    o.key_file = NULL;
+    o.use_default_keys = true;
+    o.home_dir = home;
+    assert_int_equal(vmtp_remote_new(&o, &ex, &err), VMTP_OK);
+    assert_int_equal(ex->ops->run(ex, echo, 10000, &res, &err), VMTP_OK);
+    assert_string_equal(res.out, "default\n");
+    release_res(&res);
+    ex->ops->free(ex);
+    ex = NULL;
+
+    /* No key anywhere: a clear authentication error naming the methods. */
+    (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(vmtp_remote_new(&o, &ex, &err), VMTP_E_AUTH);
+    assert_non_null(strstr(err.msg, "default keys"));
+}
+
+static void
+test_agent_auth(void **state)
+{
+    const char *echo[] = {"echo", "agent", NULL};
+    char sock[] = "/tmp/vt-ssh-agent.XXXXXX";
+    char cmd[1024];
+    char out[512];
+    struct vmtp_remote_opts o;
+    struct vmtp_executor *ex = NULL;
+    struct vmtp_exec_result res;
+    struct vmtp_error err;
+    const char *errstr = NULL;
+    char *p;
+    long agent_pid;
+    FILE *fp;
+    size_t n;
+
+    (void)state;
+    assert_non_null(mkdtemp(sock));
+    (void)snprintf(cmd, sizeof(cmd), "ssh-agent -s -a '%s/s'", sock);
+    fp = popen(cmd, "r");
+    assert_non_null(fp);
+    n = fread(out, 1, sizeof(out) - 1, fp);
+    out[n] = '\0';
+    assert_int_equal(pclose(fp), 0);
+    p = strstr(out, "SSH_AGENT_PID=");
+    assert_non_null(p);
+    p += strlen("SSH_AGENT_PID=");
+    p[strcspn(p, ";")] = '\0';
+    agent_pid = (long)vx_strtonum(p, 2, 1L << 22, &errstr);
+    assert_null(errstr);
+    (void)snprintf(cmd, sizeof(cmd), "%s/s", sock);
+    assert_int_equal(setenv("SSH_AUTH_SOCK", cmd, 1), 0);
+    (void)snprintf(cmd, sizeof(cmd), "ssh-add -q '%s' 2>/dev/null",
+                   env("LAB_KEY"));
+    assert_int_equal(system(cmd), 0);
+
+    key_opts(&o, "root", env("LAB_HOST1_IP"));
+    o.key_file = NULL;
+    o.use_agent = true;
+    assert_int_equal(vmtp_remote_new(&o, &ex, &err), VMTP_OK);
+    assert_int_equal(ex->ops->run(ex, echo, 10000, &res, &err), VMTP_OK);
+    assert_string_equal(res.out, "agent\n");
+    release_res(&res);
+    ex->ops->free(ex);
+
+    assert_int_equal(unsetenv("SSH_AUTH_SOCK"), 0);
+    assert_int_equal(kill((pid_t)agent_pid, SIGTERM), 0);
+    (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sock);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void
@@ -544,6 +632,8 @@ main(void)
             cmocka_unit_test(test_key_auth_runs_and_captures),
             cmocka_unit_test(test_output_is_capped),
             cmocka_unit_test(test_password_auth),
+            cmocka_unit_test(test_default_keys_from_home_dir),
+            cmocka_unit_test(test_agent_auth),
             cmocka_unit_test(test_wrong_password_is_clear_and_bounded),
             cmocka_unit_test(test_unknown_host_key_refused_unless_accepted),
             cmocka_unit_test(test_changed_host_key_always_refused),
