@@ -1009,6 +1009,7 @@ make_private_dir(struct remote *r, char **dir, struct vmtp_error *err)
     r->dirs[r->ndirs] = vx_strdup(s);
     if (*dir == NULL || r->dirs[r->ndirs] == NULL) {
         VX_FREE(*dir);
+        VX_FREE(r->dirs[r->ndirs]);
         st = vmtp_error_set(err, VMTP_E_NOMEM, "%s: out of memory", r->name);
         goto out;
     }
