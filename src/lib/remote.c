@@ -33,7 +33,7 @@
 #define REMOTE_CMD_MAX      ((size_t)256 * 1024)
 #define REMOTE_OUT_MAX      ((size_t)VMTP_EXEC_MAX_OUTPUT)
 #define REMOTE_SLICE_MS     100
-#define REMOTE_CTL_TIMEOUT  15000 /* spawn, kill, mktemp, rm */
+#define REMOTE_CTL_TIMEOUT  30000 /* spawn, kill, mktemp, rm */
 #define REMOTE_UPLOAD_CHUNK 32768
 
 /* The wrapper that makes every command report its PID first. */
