@@ -597,7 +597,7 @@ fetch(struct vmtp_executor *ex,
         if (with_stderr) {
             struct vx_buf b;
 
-            vx_buf_init(&b, 2 * VMTP_EXEC_MAX_OUTPUT);
+            vx_buf_init(&b, (size_t)2 * (size_t)VMTP_EXEC_MAX_OUTPUT);
             (void)vx_buf_addf(&b, "%s\n%s", res.out, res.err);
             *text = vx_buf_take(&b);
             vx_buf_release(&b);

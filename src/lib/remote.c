@@ -30,9 +30,10 @@
 /* This file is the only one that includes <libssh/libssh.h>. */
 
 #define REMOTE_NAME_MAX     300
-#define REMOTE_CMD_MAX      (256 * 1024)
+#define REMOTE_CMD_MAX      ((size_t)256 * 1024)
+#define REMOTE_OUT_MAX      ((size_t)VMTP_EXEC_MAX_OUTPUT)
 #define REMOTE_SLICE_MS     100
-#define REMOTE_CTL_TIMEOUT  15000 /* spawn, kill, mktemp, rm */
+#define REMOTE_CTL_TIMEOUT  30000 /* spawn, kill, mktemp, rm */
 #define REMOTE_UPLOAD_CHUNK 32768
 
 /* The wrapper that makes every command report its PID first. */
@@ -263,9 +264,54 @@ try_kbdint(struct remote *r)
     return rc;
 }
 
+enum auth_way {
+    AUTH_KEY_FILE,
+    AUTH_AGENT,
+    AUTH_DEFAULT_KEYS,
+    AUTH_PASSWORD,
+    AUTH_KBDINT,
+};
+
+static int
+auth_try(struct remote *r, enum auth_way way)
+{
+    switch (way) {
+    case AUTH_KEY_FILE:
+        return try_key_file(r, r->key_file, true);
+    case AUTH_AGENT:
+        return ssh_userauth_agent(r->session, NULL);
+    case AUTH_DEFAULT_KEYS:
+        return try_default_keys(r);
+    case AUTH_PASSWORD:
+        return ssh_userauth_password(r->session, NULL, r->password);
+    case AUTH_KBDINT:
+        return try_kbdint(r);
+    }
+    return SSH_AUTH_DENIED;
+}
+
+/*
+ * Try each enabled method the server offers, in the documented order.
+ * SSH_AUTH_ERROR with the session still up (no agent, unreadable key)
+ * only skips that method.
+ */
 static enum vmtp_status
 authenticate(struct remote *r, struct vmtp_error *err)
 {
+    static const struct {
+        enum auth_way way;
+        int method;
+        const char *label;
+    } ways[] = {
+            {AUTH_KEY_FILE, SSH_AUTH_METHOD_PUBLICKEY, " key file"},
+            {AUTH_AGENT, SSH_AUTH_METHOD_PUBLICKEY, " agent"},
+            {AUTH_DEFAULT_KEYS, SSH_AUTH_METHOD_PUBLICKEY, " default keys"},
+            {AUTH_PASSWORD, SSH_AUTH_METHOD_PASSWORD, " password"},
+            {AUTH_KBDINT, SSH_AUTH_METHOD_INTERACTIVE, " keyboard-interactive"},
+    };
+    const bool enabled[] = {r->key_file != NULL, r->use_agent,
+                            r->use_default_keys, r->password != NULL,
+                            r->password != NULL};
     struct vx_buf tried;
     int rc = ssh_userauth_none(r->session, NULL);
     int methods;
@@ -275,59 +321,21 @@ authenticate(struct remote *r, struct vmtp_error *err)
     if (rc == SSH_AUTH_SUCCESS) {
         goto out;
     }
-    if (rc == SSH_AUTH_ERROR) {
-        goto lost;
-    }
     methods = ssh_userauth_list(r->session, NULL);
-    if (r->key_file != NULL && (methods & SSH_AUTH_METHOD_PUBLICKEY) != 0) {
-        (void)vx_buf_adds(&tried, " key file");
-        rc = try_key_file(r, r->key_file, true);
-        if (rc == SSH_AUTH_SUCCESS) {
-            goto out;
-        }
-        if (rc == SSH_AUTH_ERROR) {
-            goto lost;
-        }
-    }
-    if (r->use_agent && (methods & SSH_AUTH_METHOD_PUBLICKEY) != 0) {
-        (void)vx_buf_adds(&tried, " agent");
-        rc = ssh_userauth_agent(r->session, NULL);
-        if (rc == SSH_AUTH_SUCCESS) {
-            goto out;
-        }
+    for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
         if (!ssh_is_connected(r->session)) {
             goto lost;
         }
-    }
-    if (r->use_default_keys && (methods & SSH_AUTH_METHOD_PUBLICKEY) != 0) {
-        (void)vx_buf_adds(&tried, " default keys");
-        rc = try_default_keys(r);
-        if (rc == SSH_AUTH_SUCCESS) {
+        if (!enabled[i] || (methods & ways[i].method) == 0) {
+            continue;
+        }
+        (void)vx_buf_adds(&tried, ways[i].label);
+        if (auth_try(r, ways[i].way) == SSH_AUTH_SUCCESS) {
             goto out;
         }
-        if (rc == SSH_AUTH_ERROR) {
-            goto lost;
-        }
     }
-    if (r->password != NULL && (methods & SSH_AUTH_METHOD_PASSWORD) != 0) {
-        (void)vx_buf_adds(&tried, " password");
-        rc = ssh_userauth_password(r->session, NULL, r->password);
-        if (rc == SSH_AUTH_SUCCESS) {
-            goto out;
-        }
-        if (rc == SSH_AUTH_ERROR) {
-            goto lost;
-        }
-    }
-    if (r->password != NULL && (methods & SSH_AUTH_METHOD_INTERACTIVE) != 0) {
-        (void)vx_buf_adds(&tried, " keyboard-interactive");
-        rc = try_kbdint(r);
-        if (rc == SSH_AUTH_SUCCESS) {
-            goto out;
-        }
-        if (rc == SSH_AUTH_ERROR) {
-            goto lost;
-        }
+    if (!ssh_is_connected(r->session)) {
+        goto lost;
     }
     st = vmtp_error_set(
             err, VMTP_E_AUTH, "%s: authentication failed (tried:%s)", r->name,
@@ -421,7 +429,7 @@ session_open(struct remote *r, int attempts, struct vmtp_error *err)
                                     "%s: connect cancelled", r->name);
                 goto fail;
             }
-            vx_sleep_us(REMOTE_SLICE_MS * 1000);
+            vx_sleep_us((uint64_t)REMOTE_SLICE_MS * 1000);
         }
     }
     st = check_host_key(r, err);
@@ -485,7 +493,7 @@ on_exit_signal(ssh_session s,
 static int
 capture(struct run_state *rs, struct vx_buf *b, const char *p, size_t n)
 {
-    size_t room = VMTP_EXEC_MAX_OUTPUT - vx_buf_len(b);
+    size_t room = REMOTE_OUT_MAX - vx_buf_len(b);
 
     if (n > room) {
         rs->truncated = true;
@@ -552,6 +560,86 @@ kill_pids(struct remote *r, const long *pids, size_t n, struct vmtp_error *err);
  * Run an already quoted command line `cmd` (the wrapper included) and wait
  * for it. Fills *rs. On timeout or cancel, kills the remote PID.
  */
+/*
+ * Read the channel until EOF, the deadline or a cancel. Sets *lost when
+ * the session itself failed.
+ */
+static enum vmtp_status
+wait_output(struct remote *r,
+            ssh_channel ch,
+            const char *what,
+            int timeout_ms,
+            bool honour_cancel,
+            struct run_state *rs,
+            bool *lost,
+            struct vmtp_error *err)
+{
+    uint64_t deadline = vx_now_us() + (uint64_t)timeout_ms * 1000u;
+
+    *lost = false;
+    for (;;) {
+        int n;
+
+        if (honour_cancel && cancelled(r)) {
+            return vmtp_error_set(err, VMTP_E_CANCELLED, "%s: '%s' cancelled",
+                                  r->name, what);
+        }
+        if (vx_now_us() >= deadline) {
+            return vmtp_error_set(err, VMTP_E_TIMEOUT,
+                                  "%s: '%s' timed out after %d ms", r->name,
+                                  what, timeout_ms);
+        }
+        n = ssh_channel_poll_timeout(ch, REMOTE_SLICE_MS, 0);
+        if (n == SSH_ERROR) {
+            *lost = true;
+            return vmtp_error_set(err, VMTP_E_SSH,
+                                  "%s: session lost while running '%s': %s",
+                                  r->name, what, ssh_get_error(r->session));
+        }
+        if (drain(ch, rs, 0) != 0 || drain(ch, rs, 1) != 0) {
+            return vmtp_error_set(err, VMTP_E_SSH,
+                                  "%s: cannot read output of '%s'", r->name,
+                                  what);
+        }
+        if (n == SSH_EOF) {
+            return VMTP_OK;
+        }
+    }
+}
+
+/* A command failed to finish: stop its remote process (closing does not). */
+static void
+stop_unfinished(struct remote *r,
+                struct run_state *rs,
+                const char *what,
+                bool lost)
+{
+    struct vmtp_error kerr;
+    long *grown;
+
+    if (!rs->have_pid) {
+        VLOG(r->log, VMTP_LOG_WARN, "%s: '%s' stopped before its PID was known",
+             r->name, what);
+        return;
+    }
+    if (!lost && kill_pids(r, &rs->pid, 1, &kerr) == VMTP_OK) {
+        return;
+    }
+    /* Keep it owned so that kill_all() (which reconnects) stops it. */
+    grown = vx_reallocarray(r->pids, r->npids + 1, sizeof(*r->pids));
+    if (grown != NULL) {
+        r->pids = grown;
+        r->pids[r->npids++] = rs->pid;
+    }
+    if (!lost) {
+        VLOG(r->log, VMTP_LOG_WARN, "%s", kerr.msg);
+    }
+}
+
+/*
+ * Run an already quoted command line `cmd` (the wrapper included) and wait
+ * for it. Fills *rs. On timeout or cancel, kills the remote PID.
+ */
 static enum vmtp_status
 exec_wait(struct remote *r,
           const char *cmd,
@@ -564,9 +652,9 @@ exec_wait(struct remote *r,
 {
     struct ssh_channel_callbacks_struct cb;
     ssh_channel ch = NULL;
-    uint64_t deadline = vx_now_us() + (uint64_t)timeout_ms * 1000u;
-    enum vmtp_status st = VMTP_OK;
-    bool eof = false;
+    enum vmtp_status st;
+    bool lost = false;
+    bool hooked = false;
     int status;
 
     memset(&cb, 0, sizeof(cb));
@@ -579,54 +667,16 @@ exec_wait(struct remote *r,
                             r->name, ssh_get_error(r->session));
         goto out;
     }
-    if (ssh_set_channel_callbacks(ch, &cb) != SSH_OK ||
-        ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+    hooked = ssh_set_channel_callbacks(ch, &cb) == SSH_OK;
+    if (!hooked || ssh_channel_request_exec(ch, cmd) != SSH_OK) {
         st = vmtp_error_set(err, VMTP_E_SSH, "%s: cannot run '%s': %s", r->name,
                             what, ssh_get_error(r->session));
         goto out;
     }
     (void)ssh_channel_send_eof(ch); /* no stdin */
-    while (!eof) {
-        int n;
-
-        if (honour_cancel && cancelled(r)) {
-            st = vmtp_error_set(err, VMTP_E_CANCELLED, "%s: '%s' cancelled",
-                                r->name, what);
-            break;
-        }
-        if (vx_now_us() >= deadline) {
-            st = vmtp_error_set(err, VMTP_E_TIMEOUT,
-                                "%s: '%s' timed out after %d ms", r->name, what,
-                                timeout_ms);
-            break;
-        }
-        n = ssh_channel_poll_timeout(ch, REMOTE_SLICE_MS, 0);
-        if (n == SSH_ERROR) {
-            st = vmtp_error_set(err, VMTP_E_SSH,
-                                "%s: session lost while running '%s': %s",
-                                r->name, what, ssh_get_error(r->session));
-            goto out;
-        }
-        eof = n == SSH_EOF;
-        if (drain(ch, rs, 0) != 0 || drain(ch, rs, 1) != 0) {
-            st = vmtp_error_set(err, VMTP_E_SSH,
-                                "%s: cannot read output of '%s'", r->name,
-                                what);
-            break;
-        }
-    }
+    st = wait_output(r, ch, what, timeout_ms, honour_cancel, rs, &lost, err);
     if (st != VMTP_OK) {
-        /* Stop the remote process too: closing the channel does not. */
-        if (rs->have_pid) {
-            struct vmtp_error kerr;
-
-            if (kill_pids(r, &rs->pid, 1, &kerr) != VMTP_OK) {
-                VLOG(r->log, VMTP_LOG_WARN, "%s", kerr.msg);
-            }
-        } else {
-            VLOG(r->log, VMTP_LOG_WARN,
-                 "%s: '%s' stopped before its PID was known", r->name, what);
-        }
+        stop_unfinished(r, rs, what, lost);
         goto out;
     }
     status = ssh_channel_get_exit_status(ch);
@@ -639,6 +689,14 @@ exec_wait(struct remote *r,
     }
 out:
     if (ch != NULL) {
+        /*
+         * libssh keeps a channel that the peer has not closed yet past
+         * ssh_channel_free() and may still deliver its exit-signal: the
+         * callbacks live on this stack frame, so unhook them first.
+         */
+        if (hooked) {
+            (void)ssh_remove_channel_callbacks(ch, &cb);
+        }
         (void)ssh_channel_close(ch);
         ssh_channel_free(ch);
     }
@@ -649,8 +707,8 @@ static void
 run_state_init(struct run_state *rs)
 {
     memset(rs, 0, sizeof(*rs));
-    vx_buf_init(&rs->out, VMTP_EXEC_MAX_OUTPUT);
-    vx_buf_init(&rs->err, VMTP_EXEC_MAX_OUTPUT);
+    vx_buf_init(&rs->out, REMOTE_OUT_MAX);
+    vx_buf_init(&rs->err, REMOTE_OUT_MAX);
 }
 
 static void
@@ -951,6 +1009,7 @@ make_private_dir(struct remote *r, char **dir, struct vmtp_error *err)
     r->dirs[r->ndirs] = vx_strdup(s);
     if (*dir == NULL || r->dirs[r->ndirs] == NULL) {
         VX_FREE(*dir);
+        VX_FREE(r->dirs[r->ndirs]);
         st = vmtp_error_set(err, VMTP_E_NOMEM, "%s: out of memory", r->name);
         goto out;
     }

@@ -69,7 +69,8 @@ void vmtp_remote_opts_init(struct vmtp_remote_opts *o);
  * run() in progress then stops its remote process and returns
  * VMTP_E_CANCELLED. Then call ex->ops->kill_all(ex) from the main thread:
  * it ignores the cancel flag, reconnects once if the session was lost,
- * and finishes in bounded time (about connect_timeout_ms + 15 s at most).
+ * and finishes in bounded time (at most about connect_timeout_ms + 60 s:
+ * one 30 s budget to stop the processes, one to remove the files).
  */
 enum vmtp_status vmtp_remote_new(const struct vmtp_remote_opts *opts,
                                  struct vmtp_executor **out,

@@ -306,8 +306,12 @@ cmd_status() {
             echo "host $i: $(ns_host "$i") DOWN"
         fi
     done
+    local nsok=yes
+    for ns in "$(ns_router)" "$(ns_client)"; do
+        [ -e "/run/netns/$ns" ] || { echo "namespace $ns: MISSING"; nsok=no; }
+    done
     echo "lab '$prefix': $ok/$total hosts up, state in $st"
-    [ "$ok" = "$total" ]
+    [ "$ok" = "$total" ] && [ "$nsok" = yes ]
 }
 
 cmd_env() {
