@@ -26,8 +26,8 @@ t0=$(date +%s)
 say() { printf '\n=== %s\n' "$*"; }
 
 # Add the per-test outcome of a meson test run to the totals.
-tally_meson() { # builddir label
-  local log=$1/meson-logs/testlog.json
+tally_meson() { # builddir label [setup]
+  local log=$1/meson-logs/testlog${3:+-$3}.json
   [ -f "$log" ] || { failed=$((failed + 1)); failures+=("$2: no test log"); return; }
   local counts
   counts=$(python3 - "$log" "$2" <<'PY'
@@ -73,10 +73,11 @@ setup() { # builddir meson-args...
 }
 
 run_meson_tests() { # builddir label meson-test-args...
-  local dir=$1 label=$2; shift 2
+  local dir=$1 label=$2 setup="" a; shift 2
+  for a in "$@"; do case $a in --setup=*) setup=${a#--setup=} ;; esac; done
   meson test -C "$dir" --print-errorlogs -v "$@" 2>&1 | tee "$out/test-$label.log" |
     grep -E '^\[ *(PASSED|FAILED|  OK|RUN) |^Ok:|^Fail:|^Skipped:|^Timeout:|FAIL|ERROR' | grep -v '^\[ RUN' || true
-  tally_meson "$dir" "$label"
+  tally_meson "$dir" "$label" "$setup"
 }
 
 job_format() {
