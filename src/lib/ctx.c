@@ -2,7 +2,9 @@
 #include <stdlib.h>
 
 #include "build_config.h" /* meson-generated: VMTP_VERSION */
+#include "creds.h"
 #include "internal.h"
+#include "os_auth.h"
 #include "vx_alloc.h"
 #include "vx_banned.h"
 
@@ -30,6 +32,11 @@ vmtp_ctx_free(struct vmtp_ctx *ctx)
 {
     if (ctx == NULL) {
         return;
+    }
+    vmtp_os_session_free(ctx->os_session);
+    if (ctx->os_creds != NULL) {
+        vmtp_os_creds_release(ctx->os_creds);
+        free(ctx->os_creds);
     }
     free(ctx);
 }

@@ -17,6 +17,10 @@ struct vmtp_ctx {
     struct vmtp_logger log;
     struct vmtp_error err;
     atomic_int cancelled; /* set by vmtp_ctx_cancel(), async-signal-safe */
+    /* OpenStack (os_auth.c): credentials (owned, heap, released and freed
+     * by vmtp_ctx_free()) and the session made from them on first use. */
+    struct vmtp_os_creds *os_creds;
+    struct vmtp_os_session *os_session;
 };
 
 /* Record an error on the context (see vmtp_error_set()). Returns code. */
