@@ -24,14 +24,15 @@ struct vmtp_os_creds {
     char *project_domain_name; /* OS_PROJECT_DOMAIN_NAME */
     char *project_domain_id;   /* OS_PROJECT_DOMAIN_ID */
     char *region_name;         /* OS_REGION_NAME: honoured */
-    char *interface;           /* OS_INTERFACE: public (default), internal, admin */
-    char *cacert;              /* OS_CACERT: CA bundle path */
-    bool insecure;             /* OS_INSECURE / --insecure: no TLS verification */
-    char *app_cred_id;         /* OS_APPLICATION_CREDENTIAL_ID */
-    char *app_cred_name;       /* OS_APPLICATION_CREDENTIAL_NAME */
-    char *app_cred_secret;     /* OS_APPLICATION_CREDENTIAL_SECRET: secret */
-    char *auth_type;           /* OS_AUTH_TYPE: password, v3applicationcredential, token */
-    char *token;               /* OS_TOKEN: secret */
+    char *interface;       /* OS_INTERFACE: public (default), internal, admin */
+    char *cacert;          /* OS_CACERT: CA bundle path */
+    bool insecure;         /* OS_INSECURE / --insecure: no TLS verification */
+    char *app_cred_id;     /* OS_APPLICATION_CREDENTIAL_ID */
+    char *app_cred_name;   /* OS_APPLICATION_CREDENTIAL_NAME */
+    char *app_cred_secret; /* OS_APPLICATION_CREDENTIAL_SECRET: secret */
+    char *auth_type; /* OS_AUTH_TYPE: password, v3applicationcredential, token
+                      */
+    char *token;     /* OS_TOKEN: secret */
 };
 
 void vmtp_os_creds_init(struct vmtp_os_creds *c);

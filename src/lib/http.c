@@ -439,7 +439,7 @@ map_curl_error(struct vmtp_http *h,
         return vmtp_set_error(h->ctx, VMTP_E_CANCELLED, "%s %s: cancelled",
                               req->method, req->url);
     }
-    if (x->too_big) {
+    if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         return vmtp_set_error(h->ctx, VMTP_E_PARSE,
                               "%s %s: response larger than %zu bytes",
                               req->method, req->url, h->opts.max_body);
