@@ -577,6 +577,101 @@ open_upload_file(struct vmtp_http *h,
     return VMTP_OK;
 }
 
+/* The request headers as a curl list (*out; free with curl_slist_free_all). */
+static enum vmtp_status
+build_headers(struct vmtp_http *h,
+              const struct vmtp_http_req *req,
+              struct curl_slist **out)
+{
+    struct curl_slist *hdrs = NULL;
+    bool no_body = req->body == NULL && req->upload_path == NULL &&
+                   req->upload_url == NULL;
+
+    for (size_t i = 0; req->headers != NULL && req->headers[i] != NULL; i++) {
+        struct curl_slist *n = curl_slist_append(hdrs, req->headers[i]);
+
+        if (n == NULL) {
+            curl_slist_free_all(hdrs);
+            return vmtp_set_error(h->ctx, VMTP_E_NOMEM, "out of memory");
+        }
+        hdrs = n;
+    }
+    if (no_body) {
+        struct curl_slist *n = curl_slist_append(hdrs, "Expect:");
+
+        if (n == NULL) {
+            curl_slist_free_all(hdrs);
+            return vmtp_set_error(h->ctx, VMTP_E_NOMEM, "out of memory");
+        }
+        hdrs = n;
+    }
+    *out = hdrs;
+    return VMTP_OK;
+}
+
+/* A download thread feeding the upload through a socket pair. */
+struct streamer {
+    struct source src;
+    int sv[2];
+    pthread_t thr;
+    bool started;
+};
+
+static enum vmtp_status
+streamer_start(struct vmtp_http *h,
+               const char *url,
+               struct streamer *sm,
+               struct xfer *x)
+{
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sm->sv) != 0) {
+        return vmtp_error_set_sys(&h->ctx->err, VMTP_E_SYS, errno,
+                                  "socketpair failed");
+    }
+    sm->src.h = h;
+    sm->src.url = vx_strdup(url);
+    sm->src.fd = sm->sv[1];
+    atomic_init(&sm->src.failed, 0);
+    if (sm->src.url == NULL) {
+        return vmtp_set_error(h->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    if (pthread_create(&sm->thr, NULL, source_main, &sm->src) != 0) {
+        return vmtp_set_error(h->ctx, VMTP_E_SYS,
+                              "cannot start the download thread");
+    }
+    sm->started = true;
+    x->upload_fd = sm->sv[0];
+    x->upload_is_sock = true;
+    x->source_failed = &sm->src.failed;
+    return VMTP_OK;
+}
+
+/* Stop the downloader (unblocking it if the upload ended early). */
+static enum vmtp_status
+streamer_stop(struct vmtp_http *h, struct streamer *sm, const char *url)
+{
+    enum vmtp_status st = VMTP_OK;
+
+    if (sm->started) {
+        (void)shutdown(sm->sv[0], SHUT_RDWR);
+        (void)pthread_join(sm->thr, NULL);
+        sm->started = false;
+        if (atomic_load(&sm->src.failed) != 0) {
+            st = vmtp_set_error(
+                    h->ctx, VMTP_E_CONNECT, "cannot download '%s': %s", url,
+                    sm->src.errbuf[0] != '\0' ? sm->src.errbuf
+                                              : curl_easy_strerror(sm->src.rc));
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (sm->sv[i] >= 0) {
+            (void)close(sm->sv[i]);
+            sm->sv[i] = -1;
+        }
+    }
+    VX_FREE(sm->src.url);
+    return st;
+}
+
 static enum vmtp_status
 attempt(struct vmtp_http *h,
         const struct vmtp_http_req *req,
@@ -585,106 +680,46 @@ attempt(struct vmtp_http *h,
 {
     struct xfer x = {.h = h, .resp = resp, .upload_fd = -1};
     struct curl_slist *hdrs = NULL;
-    struct source src = {.fd = -1};
-    int sv[2] = {-1, -1};
-    pthread_t thr;
-    bool thr_started = false;
+    struct streamer sm = {.src = {.fd = -1}, .sv = {-1, -1}};
     char errbuf[CURL_ERROR_SIZE];
-    enum vmtp_status st = VMTP_OK;
+    enum vmtp_status st;
     CURLcode rc;
 
     resp_reset(resp, h->opts.max_body);
     *rc_out = CURLE_OK;
     (void)set_common(h, req, &x, errbuf);
-    for (size_t i = 0; req->headers != NULL && req->headers[i] != NULL; i++) {
-        struct curl_slist *n = curl_slist_append(hdrs, req->headers[i]);
-
-        if (n == NULL) {
-            st = vmtp_set_error(h->ctx, VMTP_E_NOMEM, "out of memory");
-            goto out;
-        }
-        hdrs = n;
-    }
-    if (req->body == NULL && req->upload_path == NULL &&
-        req->upload_url == NULL) {
-        struct curl_slist *n = curl_slist_append(hdrs, "Expect:");
-
-        if (n == NULL) {
-            st = vmtp_set_error(h->ctx, VMTP_E_NOMEM, "out of memory");
-            goto out;
-        }
-        hdrs = n;
+    st = build_headers(h, req, &hdrs);
+    if (st != VMTP_OK) {
+        return st;
     }
     (void)curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
     if (req->upload_path != NULL) {
         st = open_upload_file(h, req, &x);
-        if (st != VMTP_OK) {
-            goto out;
-        }
     } else if (req->upload_url != NULL) {
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-            st = vmtp_error_set_sys(&h->ctx->err, VMTP_E_SYS, errno,
-                                    "socketpair failed");
-            goto out;
-        }
-        src.h = h;
-        src.url = vx_strdup(req->upload_url);
-        src.fd = sv[1];
-        atomic_init(&src.failed, 0);
-        if (src.url == NULL) {
-            st = vmtp_set_error(h->ctx, VMTP_E_NOMEM, "out of memory");
-            goto out;
-        }
-        if (pthread_create(&thr, NULL, source_main, &src) != 0) {
-            st = vmtp_set_error(h->ctx, VMTP_E_SYS,
-                                "cannot start the download thread");
-            goto out;
-        }
-        thr_started = true;
-        x.upload_fd = sv[0];
-        x.upload_is_sock = true;
-        x.source_failed = &src.failed;
+        st = streamer_start(h, req->upload_url, &sm, &x);
+    }
+    if (st != VMTP_OK) {
+        goto out;
     }
     VLOG(&h->ctx->log, VMTP_LOG_DEBUG, "%s %s", req->method, req->url);
     rc = curl_easy_perform(h->curl);
-    if (thr_started) {
-        /* unblock the downloader if the upload stopped early */
-        (void)shutdown(sv[0], SHUT_RDWR);
-        (void)pthread_join(thr, NULL);
-        thr_started = false;
-        if (atomic_load(&src.failed) != 0) {
-            st = vmtp_set_error(h->ctx, VMTP_E_CONNECT,
-                                "cannot download '%s': %s", req->upload_url,
-                                src.errbuf[0] != '\0'
-                                        ? src.errbuf
-                                        : curl_easy_strerror(src.rc));
-            goto out;
-        }
-    }
-    if (rc != CURLE_OK) {
+    st = streamer_stop(h, &sm, req->upload_url);
+    if (st == VMTP_OK && rc != CURLE_OK) {
         *rc_out = rc;
         st = map_curl_error(h, rc, req, &x, errbuf);
+    }
+    if (st != VMTP_OK) {
         goto out;
     }
     (void)curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
     VLOG(&h->ctx->log, VMTP_LOG_DEBUG, "%s %s -> %ld (%zu bytes)", req->method,
          req->url, resp->status, vx_buf_len(&resp->body));
 out:
-    if (thr_started) {
-        (void)shutdown(sv[0], SHUT_RDWR);
-        (void)pthread_join(thr, NULL);
-    }
+    (void)streamer_stop(h, &sm, req->upload_url);
     curl_slist_free_all(hdrs);
     if (x.upload_fd >= 0 && !x.upload_is_sock) {
         (void)close(x.upload_fd);
     }
-    if (sv[0] >= 0) {
-        (void)close(sv[0]);
-    }
-    if (sv[1] >= 0) {
-        (void)close(sv[1]);
-    }
-    free(src.url);
     return st;
 }
 

@@ -12,9 +12,9 @@
 struct vmtp_ctx;
 
 /* Hard cap on an API response body (STYLE 2.6: 16 MiB). */
-#define VMTP_HTTP_MAX_BODY (16u * 1024u * 1024u)
+#define VMTP_HTTP_MAX_BODY ((size_t)16 * 1024 * 1024)
 /* Hard cap on all response headers of one response. */
-#define VMTP_HTTP_MAX_HEADERS (64u * 1024u)
+#define VMTP_HTTP_MAX_HEADERS ((size_t)64 * 1024)
 
 /*
  * Client options. Zero values mean the defaults given in brackets.

@@ -18,7 +18,7 @@ struct vmtp_json_doc {
     json_t *root;
 };
 
-static const json_t *
+static json_t *
 node(const struct vmtp_jv *v)
 {
     return v->node;
@@ -48,7 +48,7 @@ type_name(const json_t *j)
 }
 
 static int
-depth_ok(const json_t *j, int depth)
+depth_ok(json_t *j, int depth)
 {
     const char *k;
     json_t *v;
@@ -58,7 +58,7 @@ depth_ok(const json_t *j, int depth)
         return 0;
     }
     if (json_is_object(j)) {
-        json_object_foreach((json_t *)(uintptr_t)j, k, v)
+        json_object_foreach(j, k, v)
         {
             if (!depth_ok(v, depth + 1)) {
                 return 0;
@@ -171,10 +171,10 @@ type_error(const struct vmtp_jv *parent,
                           got == NULL ? "" : type_name(got));
 }
 
-static const json_t *
+static json_t *
 get(const struct vmtp_jv *obj, const char *key)
 {
-    const json_t *o = node(obj);
+    json_t *o = node(obj);
 
     if (!json_is_object(o)) {
         return NULL;
@@ -193,7 +193,7 @@ not_object(const struct vmtp_jv *obj, struct vmtp_error *err)
 bool
 vmtp_jv_has(const struct vmtp_jv *obj, const char *key)
 {
-    const json_t *v = get(obj, key);
+    json_t *v = get(obj, key);
 
     return v != NULL && !json_is_null(v);
 }
@@ -204,7 +204,7 @@ vmtp_jv_member(const struct vmtp_jv *obj,
                struct vmtp_jv *out,
                struct vmtp_error *err)
 {
-    const json_t *v;
+    json_t *v;
 
     if (!json_is_object(node(obj))) {
         return not_object(obj, err);
@@ -228,7 +228,7 @@ typed_member(const struct vmtp_jv *obj,
              bool *found,
              struct vmtp_error *err)
 {
-    const json_t *v;
+    json_t *v;
 
     *found = false;
     if (!json_is_object(node(obj))) {
@@ -321,7 +321,7 @@ vmtp_jv_index(const struct vmtp_jv *arr,
               struct vmtp_jv *out,
               struct vmtp_error *err)
 {
-    const json_t *v = json_array_get(node(arr), i);
+    json_t *v = json_array_get(node(arr), i);
 
     if (v == NULL) {
         return vmtp_error_set(err, VMTP_E_PARSE, "`%s[%zu]`: missing",
@@ -355,9 +355,9 @@ vmtp_jv_iter(const struct vmtp_jv *obj,
     if (!json_is_object(node(obj))) {
         return false;
     }
-    it = json_object_iter((json_t *)(uintptr_t)node(obj));
+    it = json_object_iter(node(obj));
     for (size_t k = 0; it != NULL && k < i; k++) {
-        it = json_object_iter_next((json_t *)(uintptr_t)node(obj), it);
+        it = json_object_iter_next(node(obj), it);
     }
     if (it == NULL) {
         return false;
@@ -428,7 +428,7 @@ int_member(const struct vmtp_jv *obj,
            int64_t *out,
            struct vmtp_error *err)
 {
-    const json_t *v;
+    json_t *v;
 
     *out = dflt;
     if (!json_is_object(node(obj))) {
@@ -471,7 +471,7 @@ vmtp_jv_bool_opt(const struct vmtp_jv *obj,
                  bool *out,
                  struct vmtp_error *err)
 {
-    const json_t *v;
+    json_t *v;
 
     *out = dflt;
     if (!json_is_object(node(obj))) {

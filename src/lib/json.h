@@ -27,7 +27,7 @@
 struct vmtp_json_doc;
 
 struct vmtp_jv {
-    const void *node; /* the library's value, opaque */
+    void *node; /* the library's value, opaque (owned by the document) */
     char path[VMTP_JSON_PATH_MAX];
 };
 

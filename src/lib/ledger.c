@@ -21,7 +21,7 @@
 #include "vx_buf.h"
 #include "vx_str.h"
 
-#define LEDGER_MAX_BYTES       (4u * 1024u * 1024u)
+#define LEDGER_MAX_BYTES       ((size_t)4 * 1024 * 1024)
 #define LEDGER_MAX_ENTRIES     100000u
 #define SERVER_GONE_TIMEOUT_MS 180000
 
@@ -622,7 +622,7 @@ load_file(struct vmtp_ctx *ctx, const char *path, struct vmtp_ledger_run *r)
     while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (vx_buf_add(&b, chunk, got) != 0) {
             st = vmtp_set_error(ctx, VMTP_E_PARSE,
-                                "ledger '%s' is larger than %u bytes", path,
+                                "ledger '%s' is larger than %zu bytes", path,
                                 LEDGER_MAX_BYTES);
             break;
         }
@@ -688,174 +688,325 @@ delete_router(struct vmtp_os_session *s, const char *rid)
     return vmtp_os_router_delete(s, rid);
 }
 
+/* ---- ids of the resources that carry a name ---------------------------- */
+
+struct idv {
+    char **v;
+    size_t n;
+};
+
+static void
+idv_release(struct idv *ids)
+{
+    for (size_t i = 0; i < ids->n; i++) {
+        free(ids->v[i]);
+    }
+    VX_FREE(ids->v);
+    ids->n = 0;
+}
+
+static enum vmtp_status
+idv_add(struct vmtp_os_session *s, struct idv *ids, const char *id)
+{
+    char **nv = vx_reallocarray(ids->v, ids->n + 1, sizeof(*ids->v));
+
+    if (nv == NULL) {
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    ids->v = nv;
+    nv[ids->n] = vx_strdup(id);
+    if (nv[ids->n] == NULL) {
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    ids->n++;
+    return VMTP_OK;
+}
+
+typedef enum vmtp_status find_fn(struct vmtp_os_session *s,
+                                 const char *name,
+                                 const char *query,
+                                 struct idv *ids);
+
+static enum vmtp_status
+find_servers(struct vmtp_os_session *s,
+             const char *name,
+             const char *query,
+             struct idv *ids)
+{
+    struct vmtp_os_server_list l = {0};
+    char *re = NULL;
+    enum vmtp_status st;
+
+    (void)query;
+    /* Nova's name filter is a regex: anchor it, then compare exactly */
+    if (asprintf(&re, "^%s$", name) < 0) {
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    st = vmtp_os_servers(s, re, &l);
+    free(re);
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_server_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_fips(struct vmtp_os_session *s,
+          const char *name,
+          const char *query,
+          struct idv *ids)
+{
+    struct vmtp_os_fip_list l = {0};
+    enum vmtp_status st = vmtp_os_fips(s, NULL, &l);
+
+    (void)query;
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].description, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_fip_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_as_is(struct vmtp_os_session *s,
+           const char *name,
+           const char *query,
+           struct idv *ids)
+{
+    (void)query;
+    return idv_add(s, ids, name); /* keypairs and router interfaces */
+}
+
+static enum vmtp_status
+find_ports(struct vmtp_os_session *s,
+           const char *name,
+           const char *query,
+           struct idv *ids)
+{
+    struct vmtp_os_port_list l = {0};
+    enum vmtp_status st = vmtp_os_ports(s, query, &l);
+
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_port_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_routers(struct vmtp_os_session *s,
+             const char *name,
+             const char *query,
+             struct idv *ids)
+{
+    struct vmtp_os_router_list l = {0};
+    enum vmtp_status st = vmtp_os_routers(s, query, &l);
+
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_router_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_subnets(struct vmtp_os_session *s,
+             const char *name,
+             const char *query,
+             struct idv *ids)
+{
+    struct vmtp_os_subnet_list l = {0};
+    enum vmtp_status st = vmtp_os_subnets(s, query, &l);
+
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_subnet_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_networks(struct vmtp_os_session *s,
+              const char *name,
+              const char *query,
+              struct idv *ids)
+{
+    struct vmtp_os_network_list l = {0};
+    enum vmtp_status st = vmtp_os_networks(s, query, &l);
+
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_network_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_secgroups(struct vmtp_os_session *s,
+               const char *name,
+               const char *query,
+               struct idv *ids)
+{
+    struct vmtp_os_secgroup_list l = {0};
+    enum vmtp_status st = vmtp_os_secgroups(s, query, &l);
+
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_secgroup_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_flavors(struct vmtp_os_session *s,
+             const char *name,
+             const char *query,
+             struct idv *ids)
+{
+    struct vmtp_os_flavor_list l = {0};
+    enum vmtp_status st = vmtp_os_flavors(s, &l);
+
+    (void)query;
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_flavor_list_free(&l);
+    return st;
+}
+
+static enum vmtp_status
+find_images(struct vmtp_os_session *s,
+            const char *name,
+            const char *query,
+            struct idv *ids)
+{
+    struct vmtp_os_image_list l = {0};
+    enum vmtp_status st = vmtp_os_images(s, name, &l);
+
+    (void)query;
+    for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
+        if (vx_streq(l.items[i].name, name)) {
+            st = idv_add(s, ids, l.items[i].id);
+        }
+    }
+    vmtp_os_image_list_free(&l);
+    return st;
+}
+
+/* ---- deletion by id ------------------------------------------------------ */
+
+static enum vmtp_status
+del_server(struct vmtp_os_session *s, const char *id)
+{
+    enum vmtp_status st = vmtp_os_server_delete(s, id);
+
+    if (st == VMTP_OK) {
+        /* its ports, and so the networks, are free only once it is gone */
+        st = vmtp_os_server_wait_gone(s, id, SERVER_GONE_TIMEOUT_MS);
+    }
+    return st;
+}
+
+static enum vmtp_status
+del_router_if(struct vmtp_os_session *s, const char *ref)
+{
+    const char *slash = strchr(ref, '/');
+    char *rid;
+    enum vmtp_status st;
+
+    if (slash == NULL) {
+        return vmtp_set_error(s->ctx, VMTP_E_PARSE,
+                              "bad router interface '%s' in the ledger", ref);
+    }
+    rid = vx_strndup(ref, (size_t)(slash - ref));
+    if (rid == NULL) {
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    st = vmtp_os_router_remove_interface(s, rid, slash + 1, NULL);
+    free(rid);
+    return st;
+}
+
+typedef enum vmtp_status del_fn(struct vmtp_os_session *s, const char *id);
+
+static const struct {
+    find_fn *find;
+    del_fn *del;
+} ops[VMTP_RES_NTYPES] = {
+        [VMTP_RES_SERVER] = {find_servers, del_server},
+        [VMTP_RES_FIP] = {find_fips, vmtp_os_fip_delete},
+        [VMTP_RES_ROUTER_IF] = {find_as_is, del_router_if},
+        [VMTP_RES_PORT] = {find_ports, vmtp_os_port_delete},
+        [VMTP_RES_ROUTER] = {find_routers, delete_router},
+        [VMTP_RES_SUBNET] = {find_subnets, vmtp_os_subnet_delete},
+        [VMTP_RES_NETWORK] = {find_networks, vmtp_os_network_delete},
+        [VMTP_RES_SECGROUP] = {find_secgroups, vmtp_os_secgroup_delete},
+        [VMTP_RES_KEYPAIR] = {find_as_is, vmtp_os_keypair_delete},
+        [VMTP_RES_FLAVOR] = {find_flavors, vmtp_os_flavor_delete},
+        [VMTP_RES_IMAGE] = {find_images, vmtp_os_image_delete},
+};
+
 /* Delete by id (when known) or every resource with exactly this name. */
 static enum vmtp_status
 delete_entry(struct vmtp_os_session *s, const struct vmtp_ledger_entry *e)
 {
-    enum vmtp_status st = VMTP_OK;
+    struct idv ids = {0};
     char *q = NULL;
+    enum vmtp_status st;
 
-    switch (e->type) {
-    case VMTP_RES_SERVER:
-        if (e->id != NULL) {
-            return vmtp_os_server_delete(s, e->id);
-        } else {
-            struct vmtp_os_server_list l = {0};
-            char *esc = NULL;
-
-            /* Nova's name filter is a regex: anchor it, compare exactly */
-            if (asprintf(&esc, "^%s$", e->name) < 0) {
-                return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
-            }
-            st = vmtp_os_servers(s, esc, &l);
-            free(esc);
-            for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-                if (vx_streq(l.items[i].name, e->name)) {
-                    st = vmtp_os_server_delete(s, l.items[i].id);
-                    if (gone_ok(s, st)) {
-                        st = vmtp_os_server_wait_gone(s, l.items[i].id,
-                                                      SERVER_GONE_TIMEOUT_MS);
-                    }
-                }
-            }
-            vmtp_os_server_list_free(&l);
-            return st;
-        }
-    case VMTP_RES_FIP:
-        if (e->id != NULL) {
-            return vmtp_os_fip_delete(s, e->id);
-        } else {
-            struct vmtp_os_fip_list l = {0};
-
-            st = vmtp_os_fips(s, NULL, &l);
-            for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-                if (vx_streq(l.items[i].description, e->name)) {
-                    st = vmtp_os_fip_delete(s, l.items[i].id);
-                    st = gone_ok(s, st) ? VMTP_OK : st;
-                }
-            }
-            vmtp_os_fip_list_free(&l);
-            return st;
-        }
-    case VMTP_RES_ROUTER_IF: {
-        const char *ref = e->id != NULL ? e->id : e->name;
-        const char *slash = strchr(ref, '/');
-        char *rid;
-
-        if (slash == NULL) {
-            return vmtp_set_error(s->ctx, VMTP_E_PARSE,
-                                  "bad router interface '%s' in the ledger",
-                                  ref);
-        }
-        rid = vx_strndup(ref, (size_t)(slash - ref));
-        if (rid == NULL) {
-            return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
-        }
-        st = vmtp_os_router_remove_interface(s, rid, slash + 1, NULL);
-        free(rid);
-        return st;
-    }
-    case VMTP_RES_KEYPAIR:
-        return vmtp_os_keypair_delete(s, e->id != NULL ? e->id : e->name);
-    case VMTP_RES_FLAVOR:
-        if (e->id != NULL) {
-            return vmtp_os_flavor_delete(s, e->id);
-        } else {
-            struct vmtp_os_flavor f;
-
-            st = vmtp_os_flavor_find(s, e->name, &f);
-            if (st == VMTP_OK) {
-                st = vmtp_os_flavor_delete(s, f.id);
-                vmtp_os_flavor_release(&f);
-            }
-            return st;
-        }
-    case VMTP_RES_IMAGE:
-        if (e->id != NULL) {
-            return vmtp_os_image_delete(s, e->id);
-        } else {
-            struct vmtp_os_image_list l = {0};
-
-            st = vmtp_os_images(s, e->name, &l);
-            for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-                st = vmtp_os_image_delete(s, l.items[i].id);
-                st = gone_ok(s, st) ? VMTP_OK : st;
-            }
-            vmtp_os_image_list_free(&l);
-            return st;
-        }
-    default:
-        break;
-    }
-    /* Neutron resources with a name filter */
     if (e->id != NULL) {
-        switch (e->type) {
-        case VMTP_RES_PORT:
-            return vmtp_os_port_delete(s, e->id);
-        case VMTP_RES_ROUTER:
-            return delete_router(s, e->id);
-        case VMTP_RES_SUBNET:
-            return vmtp_os_subnet_delete(s, e->id);
-        case VMTP_RES_NETWORK:
-            return vmtp_os_network_delete(s, e->id);
-        case VMTP_RES_SECGROUP:
-            return vmtp_os_secgroup_delete(s, e->id);
-        default:
-            return vmtp_set_error(s->ctx, VMTP_E_INTERNAL, "bad type");
-        }
+        return ops[e->type].del(s, e->id);
     }
     q = name_query(e->name);
     if (q == NULL) {
         return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
     }
-    if (e->type == VMTP_RES_PORT) {
-        struct vmtp_os_port_list l = {0};
-
-        st = vmtp_os_ports(s, q, &l);
-        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-            st = vmtp_os_port_delete(s, l.items[i].id);
-            st = gone_ok(s, st) ? VMTP_OK : st;
-        }
-        vmtp_os_port_list_free(&l);
-    } else if (e->type == VMTP_RES_ROUTER) {
-        struct vmtp_os_router_list l = {0};
-
-        st = vmtp_os_routers(s, q, &l);
-        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-            st = delete_router(s, l.items[i].id);
-            st = gone_ok(s, st) ? VMTP_OK : st;
-        }
-        vmtp_os_router_list_free(&l);
-    } else if (e->type == VMTP_RES_SUBNET) {
-        struct vmtp_os_subnet_list l = {0};
-
-        st = vmtp_os_subnets(s, q, &l);
-        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-            st = vmtp_os_subnet_delete(s, l.items[i].id);
-            st = gone_ok(s, st) ? VMTP_OK : st;
-        }
-        vmtp_os_subnet_list_free(&l);
-    } else if (e->type == VMTP_RES_NETWORK) {
-        struct vmtp_os_network_list l = {0};
-
-        st = vmtp_os_networks(s, q, &l);
-        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-            st = vmtp_os_network_delete(s, l.items[i].id);
-            st = gone_ok(s, st) ? VMTP_OK : st;
-        }
-        vmtp_os_network_list_free(&l);
-    } else if (e->type == VMTP_RES_SECGROUP) {
-        struct vmtp_os_secgroup_list l = {0};
-
-        st = vmtp_os_secgroups(s, q, &l);
-        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {
-            st = vmtp_os_secgroup_delete(s, l.items[i].id);
-            st = gone_ok(s, st) ? VMTP_OK : st;
-        }
-        vmtp_os_secgroup_list_free(&l);
+    st = ops[e->type].find(s, e->name, q, &ids);
+    for (size_t i = 0; st == VMTP_OK && i < ids.n; i++) {
+        st = ops[e->type].del(s, ids.v[i]);
+        st = gone_ok(s, st) ? VMTP_OK : st;
     }
+    idv_release(&ids);
     free(q);
     return st;
+}
+
+/* Delete one ledger entry; true when it is gone (recorded in the ledger). */
+static bool
+cleanup_entry(struct vmtp_os_session *s,
+              struct vmtp_ledger *l,
+              struct vmtp_ledger_entry *e,
+              enum vmtp_status *st)
+{
+    enum vmtp_status ds = delete_entry(s, e);
+
+    if (!gone_ok(s, ds)) {
+        VLOG(&s->ctx->log, VMTP_LOG_WARN, "cannot delete %s '%s': %s",
+             type_names[e->type], e->name, s->ctx->err.msg);
+        return false;
+    }
+    VLOG(&s->ctx->log, VMTP_LOG_INFO, "deleted %s %s", type_names[e->type],
+         e->id != NULL ? e->id : e->name);
+    e->gone = true;
+    *st = vmtp_ledger_gone(l, e->seq);
+    return true;
 }
 
 static enum vmtp_status
@@ -871,7 +1022,7 @@ cleanup_one(struct vmtp_os_session *s,
     enum vmtp_status st;
 
     st = vmtp_ledger_open(s->ctx, state_dir, run_id, &l);
-    if (st == VMTP_OK) {
+    if (st == VMTP_OK && l != NULL) {
         st = load_file(s->ctx, l->path, &run);
     }
     if (st != VMTP_OK || run.done) {
@@ -879,35 +1030,23 @@ cleanup_one(struct vmtp_os_session *s,
     }
     VLOG(&s->ctx->log, VMTP_LOG_INFO, "cleaning up run %s (%zu resources)",
          run_id, run.n);
-    for (int t = 0; t < VMTP_RES_NTYPES; t++) {
-        for (size_t i = run.n; i-- > 0;) {
+    for (int t = 0; t < VMTP_RES_NTYPES && st == VMTP_OK; t++) {
+        for (size_t i = run.n; i-- > 0 && st == VMTP_OK;) {
             struct vmtp_ledger_entry *e = &run.items[i];
-            enum vmtp_status ds;
 
             if (e->gone || (int)e->type != t) {
                 continue;
             }
-            ds = delete_entry(s, e);
-            if (gone_ok(s, ds) && e->type == VMTP_RES_SERVER && e->id != NULL) {
-                ds = vmtp_os_server_wait_gone(s, e->id, SERVER_GONE_TIMEOUT_MS);
-            }
-            if (gone_ok(s, ds)) {
-                VLOG(&s->ctx->log, VMTP_LOG_INFO, "deleted %s %s",
-                     type_names[t], e->id != NULL ? e->id : e->name);
-                e->gone = true;
-                st = vmtp_ledger_gone(l, e->seq);
-                if (st != VMTP_OK) {
-                    goto out;
+            if (!cleanup_entry(s, l, e, &st)) {
+                if (first.code == VMTP_OK) {
+                    first = s->ctx->err;
                 }
-                continue;
+                nleft++;
             }
-            VLOG(&s->ctx->log, VMTP_LOG_WARN, "cannot delete %s '%s': %s",
-                 type_names[t], e->name, s->ctx->err.msg);
-            if (first.code == VMTP_OK) {
-                first = s->ctx->err;
-            }
-            nleft++;
         }
+    }
+    if (st != VMTP_OK) {
+        goto out;
     }
     if (nleft == 0) {
         st = vmtp_ledger_done(l);
@@ -931,8 +1070,8 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
                     size_t *left)
 {
     char *dir = NULL;
-    DIR *d = NULL;
-    struct dirent *de;
+    struct dirent **names = NULL;
+    int n;
     enum vmtp_status st = VMTP_OK;
     enum vmtp_status first = VMTP_OK;
     struct vmtp_error first_err = {0};
@@ -965,21 +1104,22 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
     if (dir == NULL) {
         return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
     }
-    d = opendir(dir);
-    if (d == NULL) {
-        free(dir);
+    n = scandir(dir, &names, NULL, alphasort);
+    free(dir);
+    if (n < 0) {
         return VMTP_OK; /* no ledger at all: nothing was ever created */
     }
-    while ((de = readdir(d)) != NULL) {
-        size_t n = strlen(de->d_name);
+    for (int k = 0; k < n; k++) {
+        const char *fn = names[k]->d_name;
+        size_t len = strlen(fn);
         char id[80];
 
-        if (n <= 4 || n - 4 >= sizeof(id) ||
-            strcmp(de->d_name + n - 4, ".log") != 0) {
+        if (len <= 4 || len - 4 >= sizeof(id) ||
+            strcmp(fn + len - 4, ".log") != 0) {
             continue;
         }
-        memcpy(id, de->d_name, n - 4);
-        id[n - 4] = '\0';
+        memcpy(id, fn, len - 4);
+        id[len - 4] = '\0';
         if (!vmtp_run_id_valid(id)) {
             continue;
         }
@@ -989,8 +1129,10 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
             first_err = s->ctx->err;
         }
     }
-    (void)closedir(d);
-    free(dir);
+    for (int k = 0; k < n; k++) {
+        free(names[k]);
+    }
+    free(names);
     if (first != VMTP_OK) {
         s->ctx->err = first_err;
     }

@@ -120,7 +120,7 @@ enum vmtp_status vmtp_os_keypairs_from_json(const struct vmtp_jv *root,
                                             struct vmtp_os_keypair_list *out,
                                             struct vmtp_error *err);
 enum vmtp_status vmtp_os_server_from_json(const struct vmtp_jv *server,
-                                          struct vmtp_os_server *out,
+                                          struct vmtp_os_server *sv,
                                           struct vmtp_error *err);
 enum vmtp_status vmtp_os_servers_from_json(const struct vmtp_jv *root,
                                            struct vmtp_os_server_list *out,

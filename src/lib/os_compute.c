@@ -589,6 +589,7 @@ base64(const char *in)
     size_t n = strlen(in);
     char *o = vx_malloc(((n + 2) / 3) * 4 + 1);
     size_t k = 0;
+    const char pad = '=';
 
     if (o == NULL) {
         return NULL;
@@ -604,8 +605,15 @@ base64(const char *in)
         }
         o[k++] = tbl[(v >> 18) & 63];
         o[k++] = tbl[(v >> 12) & 63];
-        o[k++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
-        o[k++] = i + 2 < n ? tbl[v & 63] : '=';
+        o[k] = pad;
+        o[k + 1] = pad;
+        if (i + 1 < n) {
+            o[k] = tbl[(v >> 6) & 63];
+        }
+        if (i + 2 < n) {
+            o[k + 1] = tbl[v & 63];
+        }
+        k += 2;
     }
     o[k] = '\0';
     return o;

@@ -314,7 +314,7 @@ join_mappings(const struct vmtp_jv *obj, char **out, struct vmtp_error *err)
     struct vmtp_jv v;
     enum vmtp_status st = VMTP_OK;
 
-    vx_buf_init(&b, 64 * 1024);
+    vx_buf_init(&b, (size_t)64 * 1024);
     for (size_t i = 0; vmtp_jv_iter(obj, i, &k, &v); i++) {
         const char *val = NULL;
 

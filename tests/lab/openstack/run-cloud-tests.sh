@@ -40,7 +40,7 @@ echo "lab: up in ${t_up} s ($(tr '\n' ' ' <"$B/timings"))"
 # shellcheck disable=SC1091
 . "$B/admin-openrc"
 t1=$(date +%s)
-meson test -C "$build" --suite cloud --print-errorlogs -v "$@"
+meson test -C "$build" --setup=cloud --suite cloud --print-errorlogs -v "$@"
 rc=$?
 t_tests=$(($(date +%s) - t1))
 [[ $rc == 0 ]] || lab_logs
