@@ -15,6 +15,9 @@ seq_bin=$1; shift
 [[ -n ${OS_AUTH_URL:-} ]] || { echo "OS_AUTH_URL not set: run through tests/lab/openstack/run-cloud-tests.sh"; exit 1; }
 state=$(mktemp -d /tmp/vt-os-fault-XXXXXX)
 trap 'rm -rf "$state"' EXIT
+# run a private copy: a rebuild during the (long) test must not swap it
+cp "$seq_bin" "$state/os_sequence" || exit 1
+seq_bin=$state/os_sequence
 steps=${*:-${VMTP_OS_FAULT_STEPS:-default}}
 case $steps in
 all) steps=$("$seq_bin" checkpoints | awk '{print $1}') ;;

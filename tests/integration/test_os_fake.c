@@ -210,6 +210,46 @@ test_fake_not_found_carries_message(void **state)
     assert_int_equal(f->ctx->err.http_status, 404);
 }
 
+struct capture {
+    size_t lines;
+    bool saw_token_header;
+    bool leaked;
+};
+
+static void
+capture_log(void *ud, enum vmtp_log_level lvl, const char *func,
+            const char *msg)
+{
+    struct capture *c = ud;
+
+    (void)lvl;
+    (void)func;
+    c->lines++;
+    if (strstr(msg, "X-Auth-Token: ***") != NULL) {
+        c->saw_token_header = true;
+    }
+    if (strstr(msg, "fake-token") != NULL || strstr(msg, "right") != NULL) {
+        c->leaked = true;
+        (void)fprintf(stderr, "LEAK: %s\n", msg);
+    }
+}
+
+static void
+test_fake_trace_redacts_secrets(void **state)
+{
+    struct fake *f = *state;
+    struct capture c = {0};
+    struct vmtp_os_port_list l = {0};
+
+    vmtp_ctx_set_log(f->ctx, capture_log, &c, VMTP_LOG_TRACE);
+    (void)session(f, 0); /* the password goes out in the auth body */
+    assert_int_equal(vmtp_os_ports(f->s, NULL, &l), VMTP_OK);
+    vmtp_ctx_set_log(f->ctx, NULL, NULL, VMTP_LOG_ERROR);
+    assert_true(c.lines > 10);
+    assert_true(c.saw_token_header);
+    assert_false(c.leaked);
+}
+
 int
 main(void)
 {
@@ -222,6 +262,7 @@ main(void)
             cmocka_unit_test(test_fake_401_reauth_once_then_fails),
             cmocka_unit_test(test_fake_body_over_cap),
             cmocka_unit_test(test_fake_not_found_carries_message),
+            cmocka_unit_test(test_fake_trace_redacts_secrets),
     };
 
     return cmocka_run_group_tests_name("os_fake", tests, setup, teardown);
