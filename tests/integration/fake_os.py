@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A tiny misbehaving OpenStack for the bad-input tests (test_os_fake.c).
 
-Listens on 127.0.0.1 (kernel-chosen port), prints "listening on PORT",
+Listens on 127.0.0.1 (kernel-chosen port; HTTPS when given CERT KEY
+arguments), prints "listening on PORT",
 and serves a Keystone v3 token whose catalog has compute and network but
 NO image service, plus replies that are broken on purpose:
   GET  /compute/flavors/detail...   200 with malformed JSON
@@ -20,7 +21,7 @@ hits = {}
 
 
 def catalog(port):
-    base = "http://127.0.0.1:%d" % port
+    base = "%s://127.0.0.1:%d" % ("https" if len(sys.argv) == 3 else "http", port)
     return [
         {"type": "identity", "name": "keystone", "endpoints": [
             {"interface": "public", "region": "RegionOne", "region_id": "RegionOne",
@@ -100,6 +101,11 @@ class H(BaseHTTPRequestHandler):
 
 def main():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    if len(sys.argv) == 3:  # fake_os.py CERT KEY: serve HTTPS
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print("listening on %d" % srv.server_port, flush=True)
     srv.serve_forever()
 

@@ -787,6 +787,56 @@ test_network_stack_server_ssh_fip(void **state)
     free(img);
 }
 
+/* ---- a server that cannot be placed: its fault message ----------------- */
+
+static void
+test_server_fault_message(void **state)
+{
+    struct fixture *f = *state;
+    char *fln = name("fault-fl");
+    char *imn = name("fault-img");
+    char *srvn = name("fault-srv");
+    char *imgfile = write_image_file(f->tmp);
+    char *url = NULL;
+    char *img = NULL;
+    char *srv = NULL;
+    struct vmtp_os_flavor fl = {0};
+    struct vmtp_os_network_list prov = {0};
+    struct vmtp_os_server_spec sp = {0};
+
+    assert_true(asprintf(&url, "file://%s", imgfile) > 0);
+    expect_ok(f->ctx, vmtp_os_networks(f->s, "name=provider", &prov));
+    assert_int_equal(prov.n, 1);
+    expect_ok(f->ctx, vmtp_os_flavor_create(f->s, fln, 1, 128, 1, NULL, &fl));
+    expect_ok(f->ctx, vmtp_os_image_create(f->s, imn, NULL, NULL, &img));
+    expect_ok(f->ctx, vmtp_os_image_upload(f->s, img, url));
+    expect_ok(f->ctx, vmtp_os_image_wait_active(f->s, img, 120000));
+    sp.name = srvn;
+    sp.image_id = img;
+    sp.flavor_id = fl.id;
+    sp.network_id = prov.items[0].id;
+    sp.availability_zone = "nova:vt-os-no-such-host";
+    expect_ok(f->ctx, vmtp_os_server_create(f->s, &sp, &srv));
+    assert_int_equal(vmtp_os_server_wait_active(f->s, srv, 240000, NULL),
+                     VMTP_E_HTTP);
+    (void)fprintf(stderr, "fault: %s\n", f->ctx->err.msg);
+    assert_non_null(strstr(f->ctx->err.msg, "failed: "));
+    assert_non_null(strstr(f->ctx->err.msg, "No valid host"));
+    expect_ok(f->ctx, vmtp_os_server_delete(f->s, srv));
+    expect_ok(f->ctx, vmtp_os_server_wait_gone(f->s, srv, 180000));
+    expect_ok(f->ctx, vmtp_os_flavor_delete(f->s, fl.id));
+    expect_ok(f->ctx, vmtp_os_image_delete(f->s, img));
+    vmtp_os_network_list_free(&prov);
+    vmtp_os_flavor_release(&fl);
+    free(fln);
+    free(imn);
+    free(srvn);
+    free(imgfile);
+    free(url);
+    free(img);
+    free(srv);
+}
+
 /* ---- a quota error on a project of our own ---------------------------- */
 
 static char *
@@ -906,6 +956,7 @@ main(void)
             cmocka_unit_test(test_keypair_create_list_delete),
             cmocka_unit_test(test_image_upload_from_file_and_http),
             cmocka_unit_test(test_network_stack_server_ssh_fip),
+            cmocka_unit_test(test_server_fault_message),
             cmocka_unit_test(test_quota_exceeded_is_clear),
     };
 

@@ -32,24 +32,24 @@ cs(const char *s)
 }
 
 static int
-setup(void **state)
+start_fake(struct fake *f, const char *cert, const char *key)
 {
-    static struct fake f;
     char script[512];
     char line[128];
     size_t n = 0;
     int fd = -1;
     const char *root = getenv("VMTP_SOURCE_ROOT"); /* NOLINT */
-    const char *argv[] = {"python3", "-u", script, NULL};
+    const char *argv[] = {"python3", "-u", script, cert, key, NULL};
     uint64_t end = vx_now_us() + 10000000u;
 
     (void)snprintf(script, sizeof(script), "%s/tests/integration/fake_os.py",
                    root != NULL ? root : ".");
-    f.pid = os_lab_spawn_pipe(argv, &fd);
-    if (f.pid < 0) {
+    f->port = 0;
+    f->pid = os_lab_spawn_pipe(argv, &fd);
+    if (f->pid < 0) {
         return -1;
     }
-    while (f.port == 0 && vx_now_us() < end && n + 1 < sizeof(line)) {
+    while (f->port == 0 && vx_now_us() < end && n + 1 < sizeof(line)) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         ssize_t r;
 
@@ -63,15 +63,27 @@ setup(void **state)
         n += (size_t)r;
         line[n] = '\0';
         if (strchr(line, '\n') != NULL &&
-            sscanf(line, "listening on %d", &f.port) != 1) { /* NOLINT */
+            sscanf(line, "listening on %d", &f->port) != 1) { /* NOLINT */
             break;
         }
     }
     (void)close(fd);
-    if (f.port <= 0) {
+    if (f->port <= 0) {
         return -1;
     }
-    (void)snprintf(f.url, sizeof(f.url), "http://127.0.0.1:%d/v3", f.port);
+    (void)snprintf(f->url, sizeof(f->url), "%s://127.0.0.1:%d/v3",
+                   cert != NULL ? "https" : "http", f->port);
+    return 0;
+}
+
+static int
+setup(void **state)
+{
+    static struct fake f;
+
+    if (start_fake(&f, NULL, NULL) != 0) {
+        return -1;
+    }
     f.ctx = os_lab_ctx_new();
     vmtp_os_creds_init(&f.creds);
     f.creds.auth_url = cs(f.url);
@@ -217,7 +229,9 @@ struct capture {
 };
 
 static void
-capture_log(void *ud, enum vmtp_log_level lvl, const char *func,
+capture_log(void *ud,
+            enum vmtp_log_level lvl,
+            const char *func,
             const char *msg)
 {
     struct capture *c = ud;
@@ -250,6 +264,53 @@ test_fake_trace_redacts_secrets(void **state)
     assert_false(c.leaked);
 }
 
+static void
+test_fake_tls_cacert_and_insecure(void **state)
+{
+    struct fake *f = *state;
+    struct fake tls = {0};
+    char *dir = os_lab_tmpdir();
+    char cert[128];
+    char key[128];
+    const char *gen[] = {"openssl",  "req",
+                         "-x509",    "-newkey",
+                         "rsa:2048", "-nodes",
+                         "-days",    "1",
+                         "-subj",    "/CN=127.0.0.1",
+                         "-addext",  "subjectAltName=IP:127.0.0.1",
+                         "-keyout",  key,
+                         "-out",     cert,
+                         NULL};
+    struct vmtp_os_creds c = f->creds;
+    struct vmtp_os_session *s = NULL;
+    struct vmtp_os_session_opts o = {.http = {.max_retries = -1}};
+    int st;
+
+    assert_non_null(dir);
+    (void)snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+    (void)snprintf(key, sizeof(key), "%s/key.pem", dir);
+    assert_int_equal(os_lab_run(gen, 60), 0);
+    assert_int_equal(start_fake(&tls, cert, key), 0);
+    c.auth_url = tls.url;
+    /* unknown CA: refused */
+    assert_int_equal(vmtp_os_session_new(f->ctx, &c, &o, &s), VMTP_E_CONNECT);
+    assert_null(s);
+    /* the CA file (OS_CACERT) */
+    c.cacert = cert;
+    assert_int_equal(vmtp_os_session_new(f->ctx, &c, &o, &s), VMTP_OK);
+    vmtp_os_session_free(s);
+    s = NULL;
+    /* explicit insecure */
+    c.cacert = NULL;
+    c.insecure = true;
+    assert_int_equal(vmtp_os_session_new(f->ctx, &c, &o, &s), VMTP_OK);
+    vmtp_os_session_free(s);
+    (void)kill(tls.pid, SIGTERM);
+    (void)waitpid(tls.pid, &st, 0);
+    os_lab_rmrf(dir);
+    free(dir);
+}
+
 int
 main(void)
 {
@@ -263,6 +324,7 @@ main(void)
             cmocka_unit_test(test_fake_body_over_cap),
             cmocka_unit_test(test_fake_not_found_carries_message),
             cmocka_unit_test(test_fake_trace_redacts_secrets),
+            cmocka_unit_test(test_fake_tls_cacert_and_insecure),
     };
 
     return cmocka_run_group_tests_name("os_fake", tests, setup, teardown);
