@@ -148,7 +148,7 @@ for job in $jobs; do
   fuzz)
     if CC=clang setup "$out/fuzz" -Dfuzzing=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false; then
       for f in "$out"/fuzz/tests/fuzz/fuzz_*; do
-        [ -x "$f" ] || continue
+        [ -f "$f" ] && [ -x "$f" ] || continue # skip the *.p object dirs
         name=$(basename "$f"); name=${name#fuzz_}
         corpus=$(mktemp -d)
         cp -r "$top/tests/fuzz/corpus/$name/." "$corpus/" 2>/dev/null

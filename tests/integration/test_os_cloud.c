@@ -22,7 +22,8 @@ struct fixture {
     struct vmtp_os_creds creds;
     struct vmtp_os_session *s;
     char *tmp;
-    char tag[64]; /* vmtp-vtos-<pid>: every name in this test starts so */
+    char tag[64];   /* vmtp-vtos<pid>: every name in this test starts so */
+    pid_t http_pid; /* the image server, stopped by teardown on failure */
 };
 
 static struct fixture *F;
@@ -63,7 +64,12 @@ static int
 group_teardown(void **state)
 {
     struct fixture *f = *state;
+    int st;
 
+    if (f->http_pid > 0) {
+        (void)kill(f->http_pid, SIGTERM);
+        (void)waitpid(f->http_pid, &st, 0);
+    }
     vmtp_os_session_free(f->s);
     vmtp_os_creds_release(&f->creds);
     vmtp_ctx_free(f->ctx);
@@ -454,7 +460,7 @@ write_image_file(const char *dir)
 
 /* python3 -m http.server on 127.0.0.1, port chosen by the kernel. */
 static pid_t
-start_http_server(const char *dir, int *port)
+start_http_server(const char *dir, int *port, int *out_fd)
 {
     const char *argv[] = {"python3", "-u",     "-m",        "http.server",
                           "0",       "--bind", "127.0.0.1", "--directory",
@@ -463,9 +469,11 @@ start_http_server(const char *dir, int *port)
     size_t n = 0;
     int fd = -1;
     pid_t pid = os_lab_spawn_pipe(argv, &fd);
-    uint64_t end = vx_now_us() + 5000000u;
+    /* python starts slowly on a loaded machine: wait up to 60 s */
+    uint64_t end = vx_now_us() + 60000000u;
 
     assert_true(pid > 0);
+    F->http_pid = pid;
     *port = 0;
     while (vx_now_us() < end && n + 1 < sizeof(line)) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -482,12 +490,13 @@ start_http_server(const char *dir, int *port)
         n += (size_t)r;
         line[n] = '\0';
         at = strstr(line, " port ");
-        if (at != NULL && strchr(at, ')') != NULL) {
+        if (at != NULL && strchr(at, '\n') != NULL) {
             *port = (int)strtol(at + 6, NULL, 10);
             break;
         }
     }
-    (void)close(fd);
+    /* keep the pipe open: the server must never write into a closed one */
+    *out_fd = fd;
     assert_true(*port > 0);
     return pid;
 }
@@ -519,6 +528,7 @@ test_image_upload_from_file_and_http(void **state)
     char *file = write_image_file(f->tmp);
     char *url = NULL;
     int port = 0;
+    int srv_fd = -1;
     pid_t srv;
     int status;
     char *id = NULL;
@@ -528,7 +538,7 @@ test_image_upload_from_file_and_http(void **state)
     upload_and_check(f, "img-file", url);
     free(url);
 
-    srv = start_http_server(f->tmp, &port);
+    srv = start_http_server(f->tmp, &port, &srv_fd);
     assert_true(asprintf(&url, "http://127.0.0.1:%d/image.qcow2", port) > 0);
     upload_and_check(f, "img-http", url);
     free(url);
@@ -542,6 +552,8 @@ test_image_upload_from_file_and_http(void **state)
     assert_int_equal(vmtp_os_image_upload(f->s, id, "ftp://x/y"), VMTP_E_INVAL);
     (void)kill(srv, SIGTERM);
     (void)waitpid(srv, &status, 0);
+    f->http_pid = 0;
+    (void)close(srv_fd);
     free(url);
     free(id);
     free(n);

@@ -40,7 +40,7 @@ start_fake(struct fake *f, const char *cert, const char *key)
     int fd = -1;
     const char *root = getenv("VMTP_SOURCE_ROOT"); /* NOLINT */
     const char *argv[] = {"python3", "-u", script, cert, key, NULL};
-    uint64_t end = vx_now_us() + 10000000u;
+    uint64_t end = vx_now_us() + 60000000u; /* slow python start */
 
     (void)snprintf(script, sizeof(script), "%s/tests/integration/fake_os.py",
                    root != NULL ? root : ".");
