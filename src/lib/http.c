@@ -110,7 +110,7 @@ vmtp_http_new(struct vmtp_ctx *ctx, const struct vmtp_http_opts *opts)
         h->opts.connect_timeout_ms = 10000;
     }
     if (h->opts.timeout_ms <= 0) {
-        h->opts.timeout_ms = 60000;
+        h->opts.timeout_ms = 120000; /* Neutron router calls are slow */
     }
     if (h->opts.max_retries < 0) {
         h->opts.max_retries = 0; /* explicitly no retry */

@@ -21,7 +21,7 @@ struct vmtp_ctx;
  */
 struct vmtp_http_opts {
     long connect_timeout_ms; /* [10000] TCP + TLS handshake */
-    long timeout_ms;         /* [60000] whole request, upload excluded */
+    long timeout_ms;         /* [120000] whole request, upload excluded */
     int max_retries;         /* [3] extra attempts on transient failures;
                                 negative: none */
     long backoff_ms;         /* [500] first back-off, doubled each retry */

@@ -515,7 +515,7 @@ vmtp_os_router_create(struct vmtp_os_session *s,
 }
 
 static enum vmtp_status
-put_json(struct vmtp_os_session *s, char *path, char *body)
+put_json(struct vmtp_os_session *s, char *path, char *body, unsigned flags)
 {
     enum vmtp_status st;
 
@@ -524,7 +524,7 @@ put_json(struct vmtp_os_session *s, char *path, char *body)
         free(body);
         return s->ctx->err.code != VMTP_OK ? s->ctx->err.code : VMTP_E_NOMEM;
     }
-    st = vmtp_os_call(s, VMTP_OS_NETWORK, "PUT", path, body, 0, NULL);
+    st = vmtp_os_call(s, VMTP_OS_NETWORK, "PUT", path, body, flags, NULL);
     free(path);
     free(body);
     return st;
@@ -545,7 +545,7 @@ vmtp_os_router_set_gateway(struct vmtp_os_session *s,
         body = vmtp_json_pack(&s->ctx->err, "{s:{s:{}}}", "router",
                               "external_gateway_info");
     }
-    return put_json(s, vmtp_os_path(s, "/v2.0/routers/%s", router_id), body);
+    return put_json(s, vmtp_os_path(s, "/v2.0/routers/%s", router_id), body, 0);
 }
 
 enum vmtp_status
@@ -556,7 +556,8 @@ vmtp_os_router_add_interface(struct vmtp_os_session *s,
     return put_json(
             s,
             vmtp_os_path(s, "/v2.0/routers/%s/add_router_interface", router_id),
-            vmtp_json_pack(&s->ctx->err, "{s:s}", "subnet_id", subnet_id));
+            vmtp_json_pack(&s->ctx->err, "{s:s}", "subnet_id", subnet_id),
+            VMTP_OS_NO_RETRY); /* not idempotent: a replay fails */
 }
 
 enum vmtp_status
@@ -575,7 +576,7 @@ vmtp_os_router_remove_interface(struct vmtp_os_session *s,
     return put_json(s,
                     vmtp_os_path(s, "/v2.0/routers/%s/remove_router_interface",
                                  router_id),
-                    body);
+                    body, VMTP_OS_NO_RETRY);
 }
 
 enum vmtp_status

@@ -33,7 +33,7 @@ fails=0
 for k in $steps; do
   t0=$(date +%s)
   run_id="vtos$$-$k"
-  ("$seq_bin" run "$state" "$run_id" "$k" >"$state/run-$k.log" 2>&1) 2>/dev/null
+  ("$seq_bin" run "$state" "$run_id" "$k" >"$state/run-$k.log" 2>&1; exit $?) 2>/dev/null
   rc=$?
   "$seq_bin" cleanup "$state" "$run_id" >"$state/cleanup-$k.log" 2>&1
   crc=$?

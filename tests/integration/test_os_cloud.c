@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ledger.h"
 #include "os_api.h"
 #include "os_auth.h"
 #include "os_common.h"
@@ -24,6 +25,7 @@ struct fixture {
     char *tmp;
     char tag[64];   /* vmtp-vtos<pid>: every name in this test starts so */
     pid_t http_pid; /* the image server, stopped by teardown on failure */
+    struct vmtp_ledger *ledger; /* what the tests create, for teardown */
 };
 
 static struct fixture *F;
@@ -55,9 +57,23 @@ group_setup(void **state)
                       f.ctx != NULL ? f.ctx->err.msg : "no memory");
         return -1;
     }
+    /* every resource is recorded by name first: a failed test leaves
+     * nothing behind, teardown's vmtp_ledger_cleanup() finds it */
+    if (vmtp_ledger_open(f.ctx, f.tmp, f.tag, &f.ledger) != VMTP_OK) {
+        return -1;
+    }
     F = &f;
     *state = &f;
     return 0;
+}
+
+/* Record the intent to create `nm` (the test's safety net). */
+static void
+track(enum vmtp_res_type t, const char *nm)
+{
+    unsigned seq;
+
+    assert_int_equal(vmtp_ledger_intent(F->ledger, t, nm, &seq), VMTP_OK);
 }
 
 static int
@@ -66,9 +82,16 @@ group_teardown(void **state)
     struct fixture *f = *state;
     int st;
 
+    size_t left = 0;
+
     if (f->http_pid > 0) {
         (void)kill(f->http_pid, SIGTERM);
         (void)waitpid(f->http_pid, &st, 0);
+    }
+    vmtp_ledger_close(f->ledger);
+    if (vmtp_ledger_cleanup(f->s, f->tmp, f->tag, &left) != VMTP_OK) {
+        (void)fprintf(stderr, "teardown cleanup: %zu left: %s\n", left,
+                      f->ctx->err.msg);
     }
     vmtp_os_session_free(f->s);
     vmtp_os_creds_release(&f->creds);
@@ -685,13 +708,17 @@ test_network_stack_server_ssh_fip(void **state)
     }
     assert_non_null(ext_id);
 
+    track(VMTP_RES_KEYPAIR, kpn);
     expect_ok(f->ctx, vmtp_os_keypair_create(f->s, kpn, pub));
+    track(VMTP_RES_FLAVOR, fln);
     expect_ok(f->ctx, vmtp_os_flavor_create(f->s, fln, 1, 256, 1, NULL, &fl));
     assert_true(asprintf(&imgurl, "file://%s", imgfile) > 0);
+    track(VMTP_RES_IMAGE, imgn);
     expect_ok(f->ctx, vmtp_os_image_create(f->s, imgn, NULL, NULL, &img));
     expect_ok(f->ctx, vmtp_os_image_upload(f->s, img, imgurl));
     expect_ok(f->ctx, vmtp_os_image_wait_active(f->s, img, 120000));
 
+    track(VMTP_RES_NETWORK, netn);
     expect_ok(f->ctx, vmtp_os_network_create(f->s, netn, f->tag, &net));
     s4.name = subn;
     s4.network_id = net;
@@ -707,11 +734,13 @@ test_network_stack_server_ssh_fip(void **state)
     assert_string_equal(mine.items[0].network_type, "local");
     free(q);
 
+    track(VMTP_RES_ROUTER, rtn);
     expect_ok(f->ctx, vmtp_os_router_create(f->s, rtn, NULL, &rt));
     expect_ok(f->ctx, vmtp_os_router_set_gateway(f->s, rt, ext_id));
     expect_ok(f->ctx, vmtp_os_router_add_interface(f->s, rt, sub4));
     expect_ok(f->ctx, vmtp_os_router_add_interface(f->s, rt, sub6));
 
+    track(VMTP_RES_SECGROUP, sgn);
     expect_ok(f->ctx,
               vmtp_os_secgroup_create(f->s, sgn, "PNS Security groups", &sg));
     expect_ok(f->ctx, vmtp_os_secgroup_rule_create(f->s, sg, "IPv4", "icmp", 0,
@@ -722,6 +751,7 @@ test_network_stack_server_ssh_fip(void **state)
                                                    5001, 5002, "0.0.0.0/0"));
     expect_ok(f->ctx, vmtp_os_secgroup_rule_create(f->s, sg, "IPv6",
                                                    "ipv6-icmp", 0, 0, "::/0"));
+    track(VMTP_RES_PORT, portn);
     expect_ok(f->ctx,
               vmtp_os_port_create(f->s, portn, net, sg, "normal", &port));
 
@@ -733,11 +763,13 @@ test_network_stack_server_ssh_fip(void **state)
     sp.availability_zone = "nova:compute-2";
     sp.user_data = "#!/bin/sh\ntouch /tmp/vt-os-user-data\n";
     sp.config_drive = true;
+    track(VMTP_RES_SERVER, srvn);
     expect_ok(f->ctx, vmtp_os_server_create(f->s, &sp, &srv));
     expect_ok(f->ctx, vmtp_os_server_wait_active(f->s, srv, 240000, &sv));
     assert_string_equal(sv.host, "compute-2");
     assert_string_equal(sv.az, "nova");
     assert_true(sv.naddrs >= 2); /* v4 + v6 (slaac) */
+    track(VMTP_RES_FIP, srvn);
     expect_ok(f->ctx, vmtp_os_fip_create(f->s, ext_id, port, srvn, &fip));
     assert_true(vx_startswith(fip.address, "198.19.200."));
     assert_true(ssh_reachable(key, fip.address, 120));
@@ -819,7 +851,9 @@ test_server_fault_message(void **state)
     assert_true(asprintf(&url, "file://%s", imgfile) > 0);
     expect_ok(f->ctx, vmtp_os_networks(f->s, "name=provider", &prov));
     assert_int_equal(prov.n, 1);
+    track(VMTP_RES_FLAVOR, fln);
     expect_ok(f->ctx, vmtp_os_flavor_create(f->s, fln, 1, 128, 1, NULL, &fl));
+    track(VMTP_RES_IMAGE, imn);
     expect_ok(f->ctx, vmtp_os_image_create(f->s, imn, NULL, NULL, &img));
     expect_ok(f->ctx, vmtp_os_image_upload(f->s, img, url));
     expect_ok(f->ctx, vmtp_os_image_wait_active(f->s, img, 120000));
@@ -828,6 +862,7 @@ test_server_fault_message(void **state)
     sp.flavor_id = fl.id;
     sp.network_id = prov.items[0].id;
     sp.availability_zone = "nova:vt-os-no-such-host";
+    track(VMTP_RES_SERVER, srvn);
     expect_ok(f->ctx, vmtp_os_server_create(f->s, &sp, &srv));
     assert_int_equal(vmtp_os_server_wait_active(f->s, srv, 240000, NULL),
                      VMTP_E_HTTP);

@@ -51,7 +51,7 @@ if [[ ${VMTP_LAB_KEEP:-0} != 1 ]]; then
 fi
 t_down=$(($(date +%s) - t2))
 echo "lab timings: up ${t_up} s, tests ${t_tests} s, down ${t_down} s"
-python3 - "$build/meson-logs/testlog.json" <<'PY'
+python3 - "$build/meson-logs/testlog-cloud.json" <<'PY'
 import json, sys
 p = f = 0
 try:
