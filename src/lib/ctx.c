@@ -4,7 +4,9 @@
 #include <vmtp/result.h>
 
 #include "build_config.h" /* meson-generated: VMTP_VERSION */
+#include "creds.h"
 #include "internal.h"
+#include "os_auth.h"
 #include "vx_alloc.h"
 #include "vx_banned.h"
 
@@ -39,6 +41,7 @@ vmtp_ctx_free(struct vmtp_ctx *ctx)
     if (ctx == NULL) {
         return;
     }
+    vmtp_os_session_free(ctx->os_session);
     vmtp_config_release(&ctx->cfg);
     vmtp_os_creds_release(&ctx->creds);
     free(ctx->args);
