@@ -5,7 +5,11 @@
 #
 #   tools/test.sh            everything (what .ci/run runs)
 #   tools/test.sh JOB...     only these jobs: format gcc asan valgrind
-#                            cppcheck tidy fuzz docs
+#                            cppcheck tidy fuzz docs cloud
+#
+# The cloud job starts a real OpenStack (tests/lab/openstack), runs the
+# cloud suite against it and stops it; VMTP_OS_FAULT_STEPS picks the kill
+# points of the SIGKILL fault test (default here: "2 20 23"; "all": 23).
 #
 # Environment: VMTP_SKIP_APT=1 (no apt), VMTP_FUZZ_SECONDS (default 20),
 # VMTP_BUILD_DIR (default ./build-ci).
@@ -15,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=${VMTP_BUILD_DIR:-$top/build-ci}
 mkdir -p "$out"
-jobs_all="format gcc asan valgrind cppcheck tidy fuzz docs"
+jobs_all="format gcc asan valgrind cppcheck tidy fuzz docs cloud"
 jobs=${*:-$jobs_all}
 passed=0
 failed=0
@@ -162,6 +166,13 @@ for job in $jobs; do
     else failed=$((failed + 1)); failures+=("fuzz build"); fi ;;
   docs) [ -f "$out/gcc/build.ninja" ] || setup "$out/gcc" -Dwerror=true -Dtests=enabled
         check docs job_docs ;;
+  cloud)
+    [ -f "$out/gcc/build.ninja" ] || setup "$out/gcc" -Dwerror=true -Dtests=enabled
+    VMTP_OS_FAULT_STEPS=${VMTP_OS_FAULT_STEPS:-2 20 23} \
+      "$top/tests/lab/openstack/run-cloud-tests.sh" "$out/gcc" 2>&1 |
+      tee "$out/test-cloud.log" |
+      grep -E '^lab|^\[ *(PASSED|FAILED) |^Ok:|^Fail:|FAIL|passed, .* failed' || true
+    tally_meson "$out/gcc" cloud cloud ;;
   *) echo "unknown job '$job' (jobs: $jobs_all)"; exit 2 ;;
   esac
 done
