@@ -25,6 +25,8 @@ struct vmtp_ctx {
     char *args;                   /* masked command line for results (run.c) */
     char *agent_path;             /* local vmtp-agent to deploy (run.c) */
     struct vmtp_results *results; /* last run's results (run.c) */
+    bool cleanup;                 /* --cleanup: delete, do not measure */
+    char *cleanup_run_id;         /* only this run's resources, or NULL */
 };
 
 /* Record an error on the context (see vmtp_error_set()). Returns code. */
