@@ -1,4 +1,5 @@
-/* \summary: executor interface: run tool commands locally or on a remote host */
+/* \summary: executor interface: run tool commands locally or on a remote host
+ */
 #ifndef VMTP_LIB_EXEC_H
 #define VMTP_LIB_EXEC_H
 
@@ -22,9 +23,9 @@
 #define VMTP_EXEC_MAX_OUTPUT (1024 * 1024)
 
 struct vmtp_exec_result {
-    int exit_status;  /* exit code, or 128 + signal number */
-    char *out;        /* captured stdout, NUL-terminated; owned */
-    char *err;        /* captured stderr, NUL-terminated; owned */
+    int exit_status; /* exit code, or 128 + signal number */
+    char *out;       /* captured stdout, NUL-terminated; owned */
+    char *err;       /* captured stderr, NUL-terminated; owned */
     bool truncated;
 };
 
@@ -39,8 +40,10 @@ struct vmtp_executor_ops {
      * this call: it is reported in res->exit_status. Errors: VMTP_E_TIMEOUT,
      * VMTP_E_SYS (cannot start), VMTP_E_SSH (session lost), VMTP_E_CANCELLED.
      */
-    enum vmtp_status (*run)(struct vmtp_executor *ex, const char *const *argv,
-                            int timeout_ms, struct vmtp_exec_result *res,
+    enum vmtp_status (*run)(struct vmtp_executor *ex,
+                            const char *const *argv,
+                            int timeout_ms,
+                            struct vmtp_exec_result *res,
                             struct vmtp_error *err);
 
     /*
@@ -49,11 +52,13 @@ struct vmtp_executor_ops {
      * pid and kill_all() stops it.
      */
     enum vmtp_status (*spawn)(struct vmtp_executor *ex,
-                              const char *const *argv, long *pid,
+                              const char *const *argv,
+                              long *pid,
                               struct vmtp_error *err);
 
     /* Stop one process this executor started (TERM, then KILL after 2 s). */
-    enum vmtp_status (*kill)(struct vmtp_executor *ex, long pid,
+    enum vmtp_status (*kill)(struct vmtp_executor *ex,
+                             long pid,
                              struct vmtp_error *err);
 
     /* Stop every process this executor started and remove its files. */
@@ -65,7 +70,8 @@ struct vmtp_executor_ops {
      * *remote_path (owned by the caller, free()). Mode 0755.
      */
     enum vmtp_status (*upload)(struct vmtp_executor *ex,
-                               const char *local_path, char **remote_path,
+                               const char *local_path,
+                               char **remote_path,
                                struct vmtp_error *err);
 
     /* Free the executor (after kill_all()). */
@@ -74,7 +80,7 @@ struct vmtp_executor_ops {
 
 struct vmtp_executor {
     const struct vmtp_executor_ops *ops;
-    const char *name;   /* for logs: "local", "root@198.18.1.2" */
+    const char *name; /* for logs: "local", "root@198.18.1.2" */
     void *impl;
 };
 
