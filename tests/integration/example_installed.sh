@@ -50,6 +50,14 @@ for m in man1/vmtp.1 man1/vmtp_genchart.1 man8/vmtp-agent.8 man3/libvmtp.3 man5/
     [ -n "$(find "$dest" -path "*/share/man/$m")" ] || fail "man page $m not installed"
 done
 
+# A sanitizer build installs an instrumented libvmtp: build the example
+# with the same instrumentation, or it cannot link.
+san=$(meson introspect "$build" --buildoptions | python3 -c '
+import json, sys
+print(next((o["value"] for o in json.load(sys.stdin) if o["name"] == "b_sanitize"), "none"))')
+sanflags=()
+if [ "$san" != none ] && [ -n "$san" ]; then sanflags=(-fsanitize="$san"); fi
+
 # --- installed headers: each stands alone, in C11 and C++ ------------
 for h in "$incdir"/vmtp/*.h; do
     name=vmtp/${h##*/}
@@ -66,7 +74,7 @@ ok "installed headers compile alone"
 # --- the example against the installed library -----------------------
 src=$top/examples/vmtp_example.c
 # shellcheck disable=SC2046
-if cc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$tmp/ex_shared" "$src" \
+if cc -std=c11 -Wall -Wextra -Wpedantic -Werror "${sanflags[@]}" -o "$tmp/ex_shared" "$src" \
         $(pkg-config --cflags --libs libvmtp); then
     ok "example links against the installed shared library"
 else
@@ -81,7 +89,7 @@ own_private=$(sed -n 's/^Libs.private: //p' "$pc")
 # shellcheck disable=SC2086
 static_libs="-L$libdir -l:libvmtp.a $(pkg-config --libs $requires) $own_private"
 # shellcheck disable=SC2086
-if cc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$tmp/ex_static" "$src" \
+if cc -std=c11 -Wall -Wextra -Wpedantic -Werror "${sanflags[@]}" -o "$tmp/ex_static" "$src" \
         $(pkg-config --cflags libvmtp) $static_libs; then
     ok "example links against the installed static library"
 else
