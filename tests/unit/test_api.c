@@ -215,6 +215,8 @@ test_api_results_json_round_trip(void **state)
     assert_null(vmtp_results_flow_get(back, 3, "desc"));
     assert_true(vmtp_results_result_throughput_kbps(back, 3, 0) !=
                 vmtp_results_result_throughput_kbps(back, 3, 0)); /* NAN */
+    vmtp_results_free(back);
+    back = NULL;
     assert_int_equal(vmtp_results_load_json("{", 1, &back, &err), VMTP_E_PARSE);
     assert_null(back);
     free(json);
