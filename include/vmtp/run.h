@@ -25,6 +25,21 @@ VMTP_API enum vmtp_status vmtp_run_set_args(struct vmtp_ctx *ctx,
 VMTP_API enum vmtp_status vmtp_run_set_agent_path(struct vmtp_ctx *ctx,
                                                   const char *path);
 
+/* Longest run id vmtp_run_set_cleanup() accepts. */
+#define VMTP_RUN_ID_MAX 64
+
+/*
+ * The --cleanup option: with `cleanup` true, the next vmtp_run() deletes
+ * the cloud resources an earlier, interrupted run left behind instead of
+ * measuring: every vmtp resource, or only run `run_id`'s when it is not
+ * NULL (1..VMTP_RUN_ID_MAX characters from [A-Za-z0-9_-]). `run_id` is
+ * copied. With `cleanup` false (the default) run_id must be NULL.
+ * Errors: VMTP_E_INVAL (bad run id; the setting is then unchanged),
+ * VMTP_E_NOMEM.
+ */
+VMTP_API enum vmtp_status
+vmtp_run_set_cleanup(struct vmtp_ctx *ctx, bool cleanup, const char *run_id);
+
 /*
  * Run every measurement the configuration asks for, in the original's
  * order: native host flows (config "hosts"), the external host flow

@@ -1,4 +1,4 @@
-/* \summary: libvmtp public API: context, errors, logging, configuration, run */
+/* \summary: libvmtp public API: context, errors, logging; umbrella header */
 #ifndef VMTP_VMTP_H
 #define VMTP_VMTP_H
 
@@ -10,6 +10,28 @@ extern "C" {
 #endif
 
 #define VMTP_API __attribute__((visibility("default")))
+
+/*
+ * Contracts that hold for the whole API (see libvmtp(3)):
+ *
+ * - The library never exits, never prints, never reads the environment
+ *   and keeps no global mutable state: everything hangs off a context.
+ *   Output reaches the caller only through return values, the results
+ *   document and the log hook.
+ * - A function that can fail returns enum vmtp_status; the details are
+ *   in vmtp_ctx_error() (functions that take a context) or in the
+ *   struct vmtp_error * argument (NULL allowed) of those that do not.
+ * - Ownership: `const char *` / `const struct ... *` results are
+ *   borrowed from their owner; non-const pointers are the caller's and
+ *   the comment names the function that frees them. String arguments
+ *   are copied unless a comment says otherwise.
+ * - Threads: a context is used by one thread at a time. Different
+ *   contexts may be used from different threads concurrently. The only
+ *   functions that may be called on a context while another thread runs
+ *   library code on it are vmtp_ctx_cancel() and vmtp_ctx_cancelled();
+ *   vmtp_ctx_cancel() is also async-signal-safe. vmtp_version() and
+ *   vmtp_strerror() are always safe.
+ */
 
 /*
  * Status codes. The numbers are ABI: never renumber, only append.
@@ -85,7 +107,9 @@ VMTP_API void vmtp_ctx_free(struct vmtp_ctx *ctx);
 
 /*
  * Route log messages at or below `max_level` to `fn`. With fn NULL the
- * library logs nothing (the default).
+ * library logs nothing (the default); the level of a new context is
+ * VMTP_LOG_INFO. `userdata` is passed to `fn` unchanged and must outlive
+ * the context or the next call. Call it while no run is in progress.
  */
 VMTP_API void vmtp_ctx_set_log(struct vmtp_ctx *ctx,
                                vmtp_log_fn *fn,
@@ -98,8 +122,10 @@ VMTP_API const struct vmtp_error *vmtp_ctx_error(const struct vmtp_ctx *ctx);
 /*
  * Ask a running vmtp_run() to stop as soon as it can; it then tears down
  * what it created and returns VMTP_E_CANCELLED. Async-signal-safe: it only
- * sets an atomic flag, so it may be called from a signal handler or
- * another thread.
+ * sets a lock-free atomic flag, so it may be called from a signal handler
+ * or another thread (the context must stay alive until that call
+ * returns). The flag stays set: a vmtp_run() started afterwards returns
+ * VMTP_E_CANCELLED at once. Use a new context for a new run.
  */
 VMTP_API void vmtp_ctx_cancel(struct vmtp_ctx *ctx);
 
@@ -109,5 +135,14 @@ VMTP_API bool vmtp_ctx_cancelled(const struct vmtp_ctx *ctx);
 #ifdef __cplusplus
 }
 #endif
+
+/*
+ * Umbrella: <vmtp/vmtp.h> alone declares the whole API. Each header below
+ * also works on its own (it includes this one first).
+ */
+#include <vmtp/cloud.h>
+#include <vmtp/config.h>
+#include <vmtp/result.h>
+#include <vmtp/run.h>
 
 #endif

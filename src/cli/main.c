@@ -397,6 +397,10 @@ run(struct vmtp_ctx *ctx, const struct cli_opts *o)
                               "(-r, --os-cloud or OS_* variables)\n");
         return CLI_EXIT_USAGE;
     }
+    if (o->cleanup &&
+        vmtp_run_set_cleanup(ctx, true, o->cleanup_run_id) != VMTP_OK) {
+        return config_error(ctx);
+    }
     if (!vmtp_creds_have_cloud(ctx) && !have_hosts(ctx)) {
         (void)fprintf(stderr,
                       "vmtp: nothing to run: give --host for a native host "

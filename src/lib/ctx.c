@@ -1,5 +1,6 @@
 /* \summary: the libvmtp context: creation, logging hook, errors, cancel */
 #include <stdlib.h>
+#include <string.h>
 
 #include <vmtp/result.h>
 
@@ -9,6 +10,12 @@
 #include "os_auth.h"
 #include "vx_alloc.h"
 #include "vx_banned.h"
+
+/*
+ * vmtp_ctx_cancel() promises async-signal safety: that holds only when the
+ * flag's atomic store needs no lock.
+ */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free");
 
 const char *
 vmtp_version(void)
@@ -46,6 +53,7 @@ vmtp_ctx_free(struct vmtp_ctx *ctx)
     vmtp_os_creds_release(&ctx->creds);
     free(ctx->args);
     free(ctx->agent_path);
+    free(ctx->cleanup_run_id);
     vmtp_results_free(ctx->results);
     free(ctx);
 }
@@ -77,4 +85,32 @@ bool
 vmtp_ctx_cancelled(const struct vmtp_ctx *ctx)
 {
     return atomic_load(&ctx->cancelled) != 0;
+}
+
+enum vmtp_status
+vmtp_run_set_cleanup(struct vmtp_ctx *ctx, bool cleanup, const char *run_id)
+{
+    static const char run_id_chars[] = "abcdefghijklmnopqrstuvwxyz"
+                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+    char *copy = NULL;
+
+    if (run_id != NULL) {
+        size_t len = strlen(run_id);
+
+        if (!cleanup || len == 0 || len > VMTP_RUN_ID_MAX ||
+            strspn(run_id, run_id_chars) != len) {
+            return vmtp_set_error(ctx, VMTP_E_INVAL,
+                                  "cleanup run id '%s': not 1..%d characters "
+                                  "from [A-Za-z0-9_-]",
+                                  run_id, VMTP_RUN_ID_MAX);
+        }
+        copy = vx_strdup(run_id);
+        if (copy == NULL) {
+            return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
+        }
+    }
+    free(ctx->cleanup_run_id);
+    ctx->cleanup_run_id = copy;
+    ctx->cleanup = cleanup;
+    return VMTP_OK;
 }

@@ -27,6 +27,8 @@ struct vmtp_ctx {
     struct vmtp_results *results; /* last run's results (run.c) */
     struct vmtp_os_session
             *os_session; /* made from creds on first use (os_auth.c) */
+    bool cleanup;                 /* --cleanup: delete, do not measure */
+    char *cleanup_run_id;         /* only this run's resources, or NULL */
 };
 
 /* Record an error on the context (see vmtp_error_set()). Returns code. */

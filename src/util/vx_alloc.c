@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned long fail_countdown; /* 0: never fail */
+/* Per thread: a test hook, never shared state between library users. */
+static _Thread_local unsigned long fail_countdown; /* 0: never fail */
 
 void
 vx_alloc_fail_after(unsigned long n)
