@@ -25,6 +25,14 @@ VMTP_API enum vmtp_status vmtp_run_set_args(struct vmtp_ctx *ctx,
 VMTP_API enum vmtp_status vmtp_run_set_agent_path(struct vmtp_ctx *ctx,
                                                   const char *path);
 
+/*
+ * Directory of the cleanup ledgers (one file per run that creates cloud
+ * resources). The CLI passes $XDG_STATE_HOME/vmtp, else
+ * $HOME/.local/state/vmtp. The string is copied.
+ */
+VMTP_API enum vmtp_status vmtp_run_set_state_dir(struct vmtp_ctx *ctx,
+                                                 const char *dir);
+
 /* Longest run id vmtp_run_set_cleanup() accepts. */
 #define VMTP_RUN_ID_MAX 64
 

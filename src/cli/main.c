@@ -354,6 +354,28 @@ measure(struct vmtp_ctx *ctx)
     return rc;
 }
 
+/* Cleanup ledgers live in $XDG_STATE_HOME/vmtp or ~/.local/state/vmtp. */
+static int
+set_state_dir(struct vmtp_ctx *ctx)
+{
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char dir[4096];
+    int n;
+
+    if (xdg != NULL && *xdg == '/') {
+        n = snprintf(dir, sizeof(dir), "%s/vmtp", xdg);
+    } else if (home != NULL && *home != '\0') {
+        n = snprintf(dir, sizeof(dir), "%s/.local/state/vmtp", home);
+    } else {
+        return 0;
+    }
+    if (n < 0 || (size_t)n >= sizeof(dir)) {
+        return 0;
+    }
+    return vmtp_run_set_state_dir(ctx, dir) == VMTP_OK ? 0 : CLI_EXIT_INTERNAL;
+}
+
 /* --dry-run: everything is valid; say what would run and stop. */
 static int
 dry_run(struct vmtp_ctx *ctx)
@@ -400,6 +422,10 @@ run(struct vmtp_ctx *ctx, const struct cli_opts *o)
     if (o->cleanup &&
         vmtp_run_set_cleanup(ctx, true, o->cleanup_run_id) != VMTP_OK) {
         return config_error(ctx);
+    }
+    rc = set_state_dir(ctx);
+    if (rc != 0) {
+        return rc;
     }
     if (!vmtp_creds_have_cloud(ctx) && !have_hosts(ctx)) {
         (void)fprintf(stderr,

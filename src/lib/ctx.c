@@ -53,6 +53,7 @@ vmtp_ctx_free(struct vmtp_ctx *ctx)
     vmtp_os_creds_release(&ctx->creds);
     free(ctx->args);
     free(ctx->agent_path);
+    free(ctx->state_dir);
     free(ctx->cleanup_run_id);
     vmtp_results_free(ctx->results);
     free(ctx);

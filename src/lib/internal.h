@@ -26,9 +26,10 @@ struct vmtp_ctx {
     char *agent_path;             /* local vmtp-agent to deploy (run.c) */
     struct vmtp_results *results; /* last run's results (run.c) */
     struct vmtp_os_session
-            *os_session; /* made from creds on first use (os_auth.c) */
-    bool cleanup;                 /* --cleanup: delete, do not measure */
-    char *cleanup_run_id;         /* only this run's resources, or NULL */
+            *os_session;  /* made from creds on first use (os_auth.c) */
+    bool cleanup;         /* --cleanup: delete, do not measure */
+    char *state_dir;      /* cleanup ledgers (run.c) */
+    char *cleanup_run_id; /* only this run's resources, or NULL */
 };
 
 /* Record an error on the context (see vmtp_error_set()). Returns code. */

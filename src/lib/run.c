@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <vmtp/cloud.h>
 #include <vmtp/run.h>
 
 #include "exec.h"
@@ -57,6 +58,38 @@ vmtp_run_set_args(struct vmtp_ctx *ctx, const char *args)
     free(ctx->args);
     ctx->args = copy;
     return VMTP_OK;
+}
+
+enum vmtp_status
+vmtp_run_set_state_dir(struct vmtp_ctx *ctx, const char *dir)
+{
+    char *copy = vx_strdup(dir);
+
+    if (copy == NULL) {
+        return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    free(ctx->state_dir);
+    ctx->state_dir = copy;
+    return VMTP_OK;
+}
+
+/* --cleanup: delete what interrupted runs left in the cloud. */
+static enum vmtp_status
+run_cleanup(struct vmtp_ctx *ctx)
+{
+    if (ctx->creds.auth_url == NULL) {
+        return vmtp_set_error(ctx, VMTP_E_INVAL,
+                              "--cleanup needs OpenStack credentials");
+    }
+    if (ctx->state_dir == NULL) {
+        return vmtp_set_error(ctx, VMTP_E_INVAL,
+                              "--cleanup: no state directory for the "
+                              "cleanup ledgers");
+    }
+    VLOG(&ctx->log, VMTP_LOG_INFO, "cleaning up %s%s",
+         ctx->cleanup_run_id != NULL ? "run " : "every unfinished run",
+         ctx->cleanup_run_id != NULL ? ctx->cleanup_run_id : "");
+    return vmtp_cleanup(ctx, ctx->state_dir, ctx->cleanup_run_id);
 }
 
 enum vmtp_status
@@ -515,6 +548,12 @@ vmtp_run(struct vmtp_ctx *ctx)
     enum vmtp_status st;
 
     vmtp_error_clear(&ctx->err);
+    if (vmtp_ctx_cancelled(ctx)) {
+        return vmtp_set_error(ctx, VMTP_E_CANCELLED, "run cancelled");
+    }
+    if (ctx->cleanup) {
+        return run_cleanup(ctx);
+    }
     st = start_results(ctx);
     if (st != VMTP_OK) {
         return st;
