@@ -383,6 +383,9 @@ measure(struct vmtp_ctx *ctx)
     catch_signals(ctx);
     st = vmtp_run(ctx);
     rc = exit_code(st);
+    if (st == VMTP_E_AUTH && !vmtp_creds_have_cloud(ctx)) {
+        rc = CLI_EXIT_SSH; /* a native run: SSH, not Keystone, refused us */
+    }
     if (st != VMTP_OK) {
         (void)fprintf(stderr, "vmtp: %s\n", vmtp_ctx_error(ctx)->msg);
     }

@@ -52,6 +52,8 @@ private_key_file: $LAB_KEY
 known_hosts_file: $LAB_KNOWN_HOSTS
 tcp_tp_loop_count: 1
 EOF
+    printf 'known_hosts_file: %s\ntcp_tp_loop_count: 1\n' "$LAB_KNOWN_HOSTS" \
+        >"$work/cfg_pw.yaml"
 }
 
 # Run vmtp in the client namespace: out/err/rc/secs in $work/NAME.*
@@ -59,7 +61,7 @@ run_vmtp() { # NAME ARGS...
     local name=$1 t0 t1
     shift
     t0=$(date +%s)
-    timeout -s KILL 300 ip netns exec "$LAB_CLIENT_NS" "$vmtp" "$@" \
+    timeout -s KILL 500 ip netns exec "$LAB_CLIENT_NS" "$vmtp" "$@" \
         >"$work/$name.out" 2>"$work/$name.err"
     echo $? >"$work/$name.rc"
     t1=$(date +%s)
@@ -109,13 +111,13 @@ expect_err() { # NAME RC REGEX MAX_SECS
     if [ "$rc" = 0 ] || { [ "$want" != any ] && [ "$rc" != "$want" ]; }; then
         fail "$name: exit $rc, want $want"
         show_err "$name"
-    elif ! grep -Eqi -- "$re" "$work/$name.err"; then
+    elif ! grep -Eqi -- "^vmtp: .*($re)" "$work/$name.err"; then
         fail "$name: no message matching '$re'"
         show_err "$name"
     elif [ "$(secs_of "$name")" -gt "$max" ]; then
         fail "$name: took $(secs_of "$name") s (bound $max s)"
     else
-        ok "$name: exit $rc: $(grep -Ei -- "$re" "$work/$name.err" | head -n 1)"
+        ok "$name: exit $rc in $(secs_of "$name") s: $(grep -Ei -- "^vmtp: .*($re)" "$work/$name.err" | head -n 1)"
     fi
 }
 
@@ -127,19 +129,21 @@ case_flows() {
     # server's listen address from its ifname, TCP+UDP+ICMP, controller.
     run_vmtp two --json "$work/two.json" -c "$work/cfg.yaml" -t 1 \
         --host "root@$LAB_HOST1_IP::eth0" \
-        --host "$LAB_USER@$LAB_HOST2_IP:$LAB_PASSWORD" \
-        --udpbuf 1024 --icmp_pkt_sizes 64,1500 \
+        --host "$LAB_USER@$LAB_HOST2_IP" \
+        --protocols TI --icmp_pkt_sizes 64,1500 \
         --controller-node "root@$LAB_HOST2_IP"
     expect_ok two --ip-to "$LAB_HOST1_IP" \
-        --ip-from "$LAB_HOST1_IP,$LAB_HOST2_IP" --udp-sizes 1024 \
+        --ip-from "$LAB_HOST1_IP,$LAB_HOST2_IP" --protocols TI \
         --icmp-sizes 64,1500 --controller
-    if grep -q -- "$LAB_PASSWORD" "$work/two.json" "$work/two.err" "$work/two.out"; then
-        fail "two: the password appears in the output"
-    fi
     check_clean two
-    # One IPv6 host: intra-host flow only.
-    run_vmtp v6 --json "$work/v6.json" -c "$work/cfg.yaml" -t 1 \
-        --host "root@[$LAB_HOST1_IP6]" --protocols TI --icmp_pkt_sizes 64
+    # One IPv6 host, password authentication (no key configured): the
+    # intra-host flow only.
+    run_vmtp v6 --json "$work/v6.json" -c "$work/cfg_pw.yaml" -t 1 \
+        --host "$LAB_USER@[$LAB_HOST1_IP6]:$LAB_PASSWORD" --protocols TI \
+        --icmp_pkt_sizes 64
+    if grep -q -- "$LAB_PASSWORD" "$work/v6.json" "$work/v6.err" "$work/v6.out"; then
+        fail "v6: the password appears in the output"
+    fi
     expect_ok v6 --flows "Native intra-host" --ip-to "$LAB_HOST1_IP6" \
         --ip-from "$LAB_HOST1_IP6" --protocols TI --icmp-sizes 64
     check_clean v6
@@ -180,7 +184,7 @@ case_errors() {
     cat "$work/cfg.yaml" >>"$work/cfg1.yaml"
     run_vmtp unreach -c "$work/cfg1.yaml" --host "root@$LAB_UNREACHABLE_IP" -t 1
     expect_err unreach 4 "$LAB_UNREACHABLE_IP.*(time|unreach)" 90
-    run_vmtp badpw -c "$work/cfg.yaml" -t 1 \
+    run_vmtp badpw -c "$work/cfg_pw.yaml" -t 1 \
         --host "$LAB_USER@$LAB_HOST1_IP:not-the-password"
     expect_err badpw 4 "auth|password|denied" 60
     grep -q not-the-password "$work/badpw.err" && fail "badpw: password in the log"
