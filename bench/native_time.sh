@@ -41,7 +41,7 @@ for ((r = 1; r <= rounds; r++)); do
     t0=$(date +%s.%N)
     rc=0
     ip netns exec "$LAB_CLIENT_NS" "$build/src/cli/vmtp" -d -c "$work/cfg.yaml" \
-        --host "root@$LAB_HOST1_IP" --host "root@$LAB_HOST2_IP" \
+        --host "$LAB_USER@$LAB_HOST1_IP" --host "$LAB_USER@$LAB_HOST2_IP" \
         --json "$work/r$r.json" "$@" >/dev/null 2>"$work/r$r.log" || rc=$?
     t1=$(date +%s.%N)
     python3 - "$work/r$r.log" "$t0" "$t1" "$rc" "$r" <<'EOF'

@@ -63,11 +63,11 @@ private_key_file: $LAB_KEY
 known_hosts_file: $LAB_KNOWN_HOSTS
 EOF
 
-say "measuring: vmtp --host root@$LAB_HOST1_IP --host root@$LAB_HOST2_IP $*"
+say "measuring: vmtp --host $LAB_USER@$LAB_HOST1_IP --host $LAB_USER@$LAB_HOST2_IP $*"
 mkdir -p "$out"
 rc=0
 ip netns exec "$LAB_CLIENT_NS" "$vmtp" -c "$work/vmtp.yaml" \
-    --host "root@$LAB_HOST1_IP" --host "root@$LAB_HOST2_IP" \
+    --host "$LAB_USER@$LAB_HOST1_IP" --host "$LAB_USER@$LAB_HOST2_IP" \
     --test-description "vmtp demo: two hosts in a netns lab" \
     --json "$out/results.json" "$@" || rc=$?
 if [ -s "$out/results.json" ]; then

@@ -383,11 +383,25 @@ measure(struct vmtp_ctx *ctx)
     catch_signals(ctx);
     st = vmtp_run(ctx);
     rc = exit_code(st);
-    if (st == VMTP_E_AUTH && !vmtp_creds_have_cloud(ctx)) {
-        rc = CLI_EXIT_SSH; /* a native run: SSH, not Keystone, refused us */
+    if (!vmtp_creds_have_cloud(ctx)) {
+        /* A native run: SSH refused us, not Keystone; a name the user gave
+         * (an interface) is not on the host. */
+        if (st == VMTP_E_AUTH) {
+            rc = CLI_EXIT_SSH;
+        } else if (st == VMTP_E_NOTFOUND) {
+            rc = CLI_EXIT_USAGE;
+        }
     }
     if (st != VMTP_OK) {
         (void)fprintf(stderr, "vmtp: %s\n", vmtp_ctx_error(ctx)->msg);
+    }
+    if (st == VMTP_E_CANCELLED && signal_caught != 0) {
+        (void)fprintf(stderr,
+                      "vmtp: interrupted by %s: remote processes stopped, "
+                      "the results so far are kept\n",
+                      signal_caught == SIGINT    ? "SIGINT"
+                      : signal_caught == SIGTERM ? "SIGTERM"
+                                                 : "a signal");
     }
     rc = report(ctx, rc);
     signal_ctx = NULL;
