@@ -123,6 +123,48 @@ after_trial(struct run *r,
     return VMTP_OK;
 }
 
+/* One TCP trial of `size` bytes, forward (d == 0) or reverse, as an entry. */
+static enum vmtp_status
+tcp_once(struct run *r, long size, int d)
+{
+    const struct vmtp_measure_settings *s = r->s;
+    struct vmtp_trial tr = {
+            .protocol = VMTP_PROTO_TCP,
+            .target = r->peer->server_addr,
+            .ipv6 = s->ipv6,
+            .reverse = d == 1,
+            .pkt_size = size,
+            .duration_s = s->time_s,
+            .rate_bps = s->bandwidth_bps,
+    };
+    struct vmtp_tool_report rep;
+    struct vmtp_error terr = {0};
+    struct vmtp_result *res;
+    enum vmtp_status rc;
+
+    if (cancelled(s)) {
+        return vmtp_error_set(r->err, VMTP_E_CANCELLED, "cancelled");
+    }
+    res = new_entry(r, VMTP_PROTO_TCP, size, d == 1);
+    if (res == NULL) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    hook_begin(s);
+    rc = vmtp_tool_run(r->tool, r->peer->client_ex, &tr, &rep, &terr);
+    if (hook_end(s, res) != VMTP_OK) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
+    if (rc == VMTP_OK) {
+        if (vmtp_tool_report_to_result(&rep, res) != VMTP_OK) {
+            return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+        }
+        if (d == 0 && rep.rx_bps > r->tcp_best_bps) {
+            r->tcp_best_bps = rep.rx_bps;
+        }
+    }
+    return after_trial(r, res, rc, &terr);
+}
+
 static enum vmtp_status
 run_tcp(struct run *r)
 {
@@ -135,46 +177,8 @@ run_tcp(struct run *r)
              r->peer->client_ex->name, s->tcp_sizes[i]);
         for (int d = 0; d < dirs; d++) {
             for (int k = 0; k < s->tcp_loop_count; k++) {
-                struct vmtp_trial tr = {
-                        .protocol = VMTP_PROTO_TCP,
-                        .target = r->peer->server_addr,
-                        .ipv6 = s->ipv6,
-                        .reverse = d == 1,
-                        .pkt_size = s->tcp_sizes[i],
-                        .duration_s = s->time_s,
-                        .rate_bps = s->bandwidth_bps,
-                };
-                struct vmtp_tool_report rep;
-                struct vmtp_error terr = {0};
-                struct vmtp_result *res;
-                enum vmtp_status rc;
+                enum vmtp_status rc = tcp_once(r, s->tcp_sizes[i], d);
 
-                if (cancelled(s)) {
-                    return vmtp_error_set(r->err, VMTP_E_CANCELLED,
-                                          "cancelled");
-                }
-                res = new_entry(r, VMTP_PROTO_TCP, s->tcp_sizes[i], d == 1);
-                if (res == NULL) {
-                    return vmtp_error_set(r->err, VMTP_E_NOMEM,
-                                          "out of memory");
-                }
-                hook_begin(s);
-                rc = vmtp_tool_run(r->tool, r->peer->client_ex, &tr, &rep,
-                                   &terr);
-                if (hook_end(s, res) != VMTP_OK) {
-                    return vmtp_error_set(r->err, VMTP_E_NOMEM,
-                                          "out of memory");
-                }
-                if (rc == VMTP_OK) {
-                    if (vmtp_tool_report_to_result(&rep, res) != VMTP_OK) {
-                        return vmtp_error_set(r->err, VMTP_E_NOMEM,
-                                              "out of memory");
-                    }
-                    if (d == 0 && rep.rx_bps > r->tcp_best_bps) {
-                        r->tcp_best_bps = rep.rx_bps;
-                    }
-                }
-                rc = after_trial(r, res, rc, &terr);
                 if (rc != VMTP_OK) {
                     return rc;
                 }
