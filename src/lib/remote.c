@@ -639,6 +639,13 @@ exec_wait(struct remote *r,
     }
 out:
     if (ch != NULL) {
+        /*
+         * cb and rs live on this stack: unhook them first. A channel freed
+         * before the peer closed it stays in the session, and its late
+         * exit-signal (a killed command after a timeout) would otherwise
+         * write through a dangling pointer during a later exec.
+         */
+        (void)ssh_remove_channel_callbacks(ch, &cb);
         (void)ssh_channel_close(ch);
         ssh_channel_free(ch);
     }

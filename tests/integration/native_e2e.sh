@@ -218,6 +218,22 @@ case_errors() {
     "$lab" host --prefix "$prefix" 1 umount /usr/bin/iperf3 || true
     expect_err notool any "iperf3" 120
     check_clean notool
+    # A host whose nuttcp answers only after 12 s: the probe times out
+    # (10 s) and is killed, nuttcp is uploaded, the run completes and
+    # nothing is left (the timed-out command's late exit-signal once
+    # corrupted memory: remote.c unhooks the channel callbacks now).
+    slow=$(mktemp -d /var/tmp/vt-nat-slow.XXXXXX)
+    cp /usr/bin/nuttcp "$slow/nuttcp-real"
+    printf '#!/bin/sh\nsleep 12\nexec %s "$@"\n' "$slow/nuttcp-real" >"$slow/nuttcp"
+    chmod 755 "$slow" "$slow/nuttcp"
+    "$lab" host --prefix "$prefix" 1 mount --bind "$slow/nuttcp" /usr/bin/nuttcp ||
+        fail "slow: cannot slow nuttcp down on host 1"
+    run_vmtp slow --json "$work/slow.json" -c "$work/cfg.yaml" -t 1 \
+        --protocols T --host "$LAB_USER@$LAB_HOST1_IP"
+    "$lab" host --prefix "$prefix" 1 umount /usr/bin/nuttcp || true
+    rm -rf "$slow"
+    expect_ok slow --flows "Native intra-host" --protocols T
+    check_clean slow
 }
 
 case_signals() {
