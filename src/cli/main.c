@@ -72,6 +72,40 @@ config_error(struct vmtp_ctx *ctx)
     return CLI_EXIT_USAGE;
 }
 
+static bool
+option_given(const struct cli_opts *o, const char *key)
+{
+    for (size_t i = 0; i < o->nsets; i++) {
+        if (o->sets[i].key != NULL && strcmp(o->sets[i].key, key) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * With -m the original forces every full run to 30 s, even over -t (its
+ * bug, vmtp-behaviour.md §14.12). Here 30 s only replaces the default
+ * 10 s: an explicit -t, or a configured time other than 10, wins.
+ */
+static int
+monitor_time(struct vmtp_ctx *ctx, const struct cli_opts *o)
+{
+    char *mon = vmtp_config_get(ctx, "gmond_svr_ip");
+    char *t = vmtp_config_get(ctx, "time");
+    int rc = 0;
+
+    if (mon != NULL && t != NULL && strcmp(mon, "null") != 0 &&
+        strcmp(t, "10") == 0 && !option_given(o, "time")) {
+        if (vmtp_config_set(ctx, "time", "30") != VMTP_OK) {
+            rc = config_error(ctx);
+        }
+    }
+    free(mon);
+    free(t);
+    return rc;
+}
+
 /* defaults < $HOME/.vmtp.yaml < -c FILE < options. */
 static int
 load_config(struct vmtp_ctx *ctx, const struct cli_opts *o)
@@ -91,7 +125,10 @@ load_config(struct vmtp_ctx *ctx, const struct cli_opts *o)
         vmtp_config_load_file(ctx, o->config_file) != VMTP_OK) {
         return config_error(ctx);
     }
-    return cli_apply(ctx, o, stderr);
+    if (cli_apply(ctx, o, stderr) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    return monitor_time(ctx, o);
 }
 
 static int
@@ -346,8 +383,25 @@ measure(struct vmtp_ctx *ctx)
     catch_signals(ctx);
     st = vmtp_run(ctx);
     rc = exit_code(st);
+    if (!vmtp_creds_have_cloud(ctx)) {
+        /* A native run: SSH refused us, not Keystone; a name the user gave
+         * (an interface) is not on the host. */
+        if (st == VMTP_E_AUTH) {
+            rc = CLI_EXIT_SSH;
+        } else if (st == VMTP_E_NOTFOUND) {
+            rc = CLI_EXIT_USAGE;
+        }
+    }
     if (st != VMTP_OK) {
         (void)fprintf(stderr, "vmtp: %s\n", vmtp_ctx_error(ctx)->msg);
+    }
+    if (st == VMTP_E_CANCELLED && signal_caught != 0) {
+        (void)fprintf(stderr,
+                      "vmtp: interrupted by %s: remote processes stopped, "
+                      "the results so far are kept\n",
+                      signal_caught == SIGINT    ? "SIGINT"
+                      : signal_caught == SIGTERM ? "SIGTERM"
+                                                 : "a signal");
     }
     rc = report(ctx, rc);
     signal_ctx = NULL;

@@ -52,6 +52,20 @@ cancelled(const struct vmtp_measure_settings *s)
     return s->cancel != NULL && atomic_load(s->cancel) != 0;
 }
 
+static void
+hook_begin(const struct vmtp_measure_settings *s)
+{
+    if (s->run_begin != NULL) {
+        s->run_begin(s->run_arg);
+    }
+}
+
+static enum vmtp_status
+hook_end(const struct vmtp_measure_settings *s, struct vmtp_result *res)
+{
+    return s->run_end != NULL ? s->run_end(s->run_arg, res) : VMTP_OK;
+}
+
 /* Start a result entry with the tool's name and the common fields. */
 static struct vmtp_result *
 new_entry(struct run *r, enum vmtp_proto proto, long size, bool reverse)
@@ -145,7 +159,11 @@ tcp_trial(struct run *r,
     if (res == NULL) {
         return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
     }
+    hook_begin(s);
     rc = vmtp_tool_run(tool, ex, &tr, &rep, &terr);
+    if (hook_end(s, res) != VMTP_OK) {
+        return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+    }
     if (rc == VMTP_OK) {
         if (vmtp_tool_report_to_result(&rep, res) != VMTP_OK) {
             return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
@@ -325,7 +343,11 @@ run_udp_size(struct run *r,
             .mcast_addr = s->multicast_addr,
     };
     if (s->bandwidth_bps > 0) {
+        hook_begin(s);
         rc = vmtp_tool_run(tool, ex, &u.tr, &u.last, &terr);
+        if (hook_end(s, res) != VMTP_OK) {
+            return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+        }
         if (rc == VMTP_OK &&
             vmtp_tool_report_to_result(&u.last, res) != VMTP_OK) {
             return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
@@ -342,7 +364,12 @@ run_udp_size(struct run *r,
         if (s->use_tcp_hint && r->tcp_best_bps > 0 && sp.hint_bps <= 0) {
             sp.hint_bps = r->tcp_best_bps;
         }
+        hook_begin(s);
         rc = vmtp_udp_search(&sp, udp_trial, &u, sr, &terr);
+        if (hook_end(s, res) != VMTP_OK) {
+            free(sr);
+            return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
+        }
         if (rc == VMTP_OK) {
             res->throughput_kbps = sr->final.rx_bps / 1000.0;
             res->loss_rate = sr->final.loss_pct;

@@ -54,6 +54,16 @@ struct vmtp_measure_settings {
      */
     const atomic_int *cancel;
     const struct vmtp_logger *log;
+    /*
+     * Optional hooks (NULL: none) around each full-length TCP trial and
+     * each UDP/multicast entry (its fixed-rate run or its whole search):
+     * run_begin before it starts, run_end after it with its entry, which
+     * the hook may extend (e.g. cpu_load in res->extra). Called on the
+     * measuring thread; run_end also when the trial failed.
+     */
+    void (*run_begin)(void *arg);
+    enum vmtp_status (*run_end)(void *arg, struct vmtp_result *res);
+    void *run_arg;
 };
 
 /* The two ends of a flow. */

@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "internal.h"
 #include "measure.h"
+#include "monitor_ganglia.h"
 #include "probe.h"
 #include "remote.h"
 #include "result.h"
@@ -326,6 +327,55 @@ set_str(struct vmtp_ctx *ctx, char **field, const char *value)
     return VMTP_OK;
 }
 
+/* Ganglia polling around each full-length run (-m, behaviour §9.4). */
+struct run_monitor {
+    struct vmtp_ctx *ctx;
+    struct vmtp_ganglia *poller; /* NULL between runs */
+};
+
+static void
+monitor_begin(void *arg)
+{
+    struct run_monitor *m = arg;
+    const struct vmtp_config *c = &m->ctx->cfg;
+    struct vmtp_error err;
+    int port = c->gmond_svr_port > 0 ? (int)c->gmond_svr_port
+                                     : VMTP_GMOND_DEFAULT_PORT;
+
+    vmtp_error_clear(&err);
+    if (vmtp_ganglia_start(c->gmond_svr_ip, port, &m->ctx->log, NULL,
+                           &m->poller, &err) != VMTP_OK) {
+        VLOG(&m->ctx->log, VMTP_LOG_WARN,
+             "Ganglia monitoring of %s:%d not started: %s", c->gmond_svr_ip,
+             port, err.msg);
+        m->poller = NULL;
+    }
+}
+
+/* Stop the poller and attach its {"<host IP>": [loads]} as cpu_load. */
+static enum vmtp_status
+monitor_end(void *arg, struct vmtp_result *res)
+{
+    struct run_monitor *m = arg;
+    json_t *load;
+
+    if (m->poller == NULL) {
+        return VMTP_OK;
+    }
+    load = vmtp_ganglia_stop(m->poller, NULL);
+    m->poller = NULL;
+    if (load == NULL) {
+        return VMTP_OK;
+    }
+    if (res->extra == NULL && (res->extra = json_object()) == NULL) {
+        json_decref(load);
+        return VMTP_E_NOMEM;
+    }
+    return json_object_set_new(res->extra, "cpu_load", load) == 0
+                   ? VMTP_OK
+                   : VMTP_E_NOMEM;
+}
+
 /*
  * Measure one flow from `cli` toward `server_addr` on `srv` and append it
  * to the results. A failed measurement is recorded in the flow and sets
@@ -342,6 +392,7 @@ run_flow(struct vmtp_ctx *ctx,
          bool *failed)
 {
     struct vmtp_measure_settings s = p->s;
+    struct run_monitor mon = {.ctx = ctx, .poller = NULL};
     struct vmtp_measure_peer peer = {
             .server_ex = srv->ex,
             .client_ex = cli->ex,
@@ -368,6 +419,11 @@ run_flow(struct vmtp_ctx *ctx,
     (void)vx_strlcpy(t->version, cli->tool_ver, sizeof(t->version));
     s.ipv6 = strchr(server_addr, ':') != NULL;
     s.bidirectional = bidirectional;
+    if (ctx->cfg.gmond_svr_ip != NULL && ctx->cfg.gmond_svr_ip[0] != '\0') {
+        s.run_begin = monitor_begin;
+        s.run_end = monitor_end;
+        s.run_arg = &mon;
+    }
     if (s.multicast && !t->ops->multicast) {
         VLOG(&ctx->log, VMTP_LOG_WARN,
              "%s cannot measure multicast: skipped (use --tp-tool nuttcp)",
@@ -378,6 +434,7 @@ run_flow(struct vmtp_ctx *ctx,
          ctx->results->n_flows, desc, cli->acc.host, server_addr);
     vmtp_error_clear(&err);
     st = vmtp_measure_flow(&peer, t, &s, flow, &err);
+    json_decref(vmtp_ganglia_stop(mon.poller, NULL)); /* cancelled mid-run */
     vmtp_tool_free(t);
     if (st == VMTP_E_MEASURE && flow->error == NULL) {
         (void)set_str(ctx, &flow->error, err.msg);
@@ -564,6 +621,12 @@ vmtp_run(struct vmtp_ctx *ctx)
                               "run is not available in this build yet)");
     }
     plan_init(&plan, ctx);
+    if (ctx->cfg.gmond_svr_ip != NULL && ctx->cfg.gmond_svr_ip[0] != '\0') {
+        VLOG(&ctx->log, VMTP_LOG_INFO, "Ganglia monitoring enabled (%s:%lld)",
+             ctx->cfg.gmond_svr_ip,
+             ctx->cfg.gmond_svr_port > 0 ? ctx->cfg.gmond_svr_port
+                                         : (long long)VMTP_GMOND_DEFAULT_PORT);
+    }
     VLOG(&ctx->log, VMTP_LOG_INFO, "run %s: tool %s, protocols %s, %d s",
          ctx->results->run_id, plan.tool_name,
          ctx->cfg.protocols != NULL ? ctx->cfg.protocols : "TUI",

@@ -146,7 +146,7 @@ vmtp_tool_report_to_result(const struct vmtp_tool_report *rep,
                 (void)json_object_set_new(cpu, "rx_cpu_pct",
                                           json_real(rep->cpu_rx_pct));
             }
-            if (json_object_set_new(res->extra, "cpu_load", cpu) != 0) {
+            if (json_object_set_new(res->extra, "tool_cpu_pct", cpu) != 0) {
                 return VMTP_E_NOMEM;
             }
         }

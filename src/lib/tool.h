@@ -74,7 +74,8 @@ void vmtp_tool_report_init(struct vmtp_tool_report *rep);
 /*
  * Copy a report into a result entry: throughput_kbps = rx_bps / 1000,
  * loss_rate, jitter, rtt, retrans, pkt_rate_pps; cpu figures go to extra
- * "cpu_load". Returns VMTP_E_NOMEM or VMTP_OK.
+ * "tool_cpu_pct" (not "cpu_load": that key is Ganglia's, see -m).
+ * Returns VMTP_E_NOMEM or VMTP_OK.
  */
 enum vmtp_status vmtp_tool_report_to_result(const struct vmtp_tool_report *rep,
                                             struct vmtp_result *res);
