@@ -11,7 +11,7 @@
 # cloud suite against it and stops it; VMTP_OS_FAULT_STEPS picks the kill
 # points of the SIGKILL fault test (default here: "2 20 23"; "all": 23).
 #
-# Environment: VMTP_SKIP_APT=1 (no apt), VMTP_FUZZ_SECONDS (default 20),
+# Environment: VMTP_SKIP_APT=1 (no apt), VMTP_FUZZ_SECONDS (default 10),
 # VMTP_BUILD_DIR (default ./build-ci).
 set -uo pipefail
 
@@ -109,7 +109,7 @@ job_tidy() {
 }
 
 fuzz_one() { # binary corpus log
-  "$1" -max_total_time="${VMTP_FUZZ_SECONDS:-20}" -rss_limit_mb=1024 \
+  "$1" -max_total_time="${VMTP_FUZZ_SECONDS:-10}" -rss_limit_mb=1024 \
     -print_final_stats=0 "$2" >"$3" 2>&1 && return 0
   tail -n 40 "$3"
   return 1
