@@ -48,30 +48,30 @@ struct run_plan {
     long icmp[RUN_MAX_SIZES];
 };
 
+/* Replace an owned string field with a copy of value (NULL clears it). */
+static enum vmtp_status
+set_str(struct vmtp_ctx *ctx, char **field, const char *value)
+{
+    char *copy = NULL;
+
+    if (value != NULL && (copy = vx_strdup(value)) == NULL) {
+        return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    free(*field);
+    *field = copy;
+    return VMTP_OK;
+}
+
 enum vmtp_status
 vmtp_run_set_args(struct vmtp_ctx *ctx, const char *args)
 {
-    char *copy = vx_strdup(args != NULL ? args : "");
-
-    if (copy == NULL) {
-        return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
-    }
-    free(ctx->args);
-    ctx->args = copy;
-    return VMTP_OK;
+    return set_str(ctx, &ctx->args, args != NULL ? args : "");
 }
 
 enum vmtp_status
 vmtp_run_set_state_dir(struct vmtp_ctx *ctx, const char *dir)
 {
-    char *copy = vx_strdup(dir);
-
-    if (copy == NULL) {
-        return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
-    }
-    free(ctx->state_dir);
-    ctx->state_dir = copy;
-    return VMTP_OK;
+    return set_str(ctx, &ctx->state_dir, dir);
 }
 
 /* --cleanup: delete what interrupted runs left in the cloud. */
@@ -96,14 +96,7 @@ run_cleanup(struct vmtp_ctx *ctx)
 enum vmtp_status
 vmtp_run_set_agent_path(struct vmtp_ctx *ctx, const char *path)
 {
-    char *copy = vx_strdup(path);
-
-    if (copy == NULL) {
-        return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
-    }
-    free(ctx->agent_path);
-    ctx->agent_path = copy;
-    return VMTP_OK;
+    return set_str(ctx, &ctx->agent_path, path);
 }
 
 struct vmtp_results *
@@ -312,19 +305,6 @@ flow_failed(const struct vmtp_flow *f)
         }
     }
     return false;
-}
-
-static enum vmtp_status
-set_str(struct vmtp_ctx *ctx, char **field, const char *value)
-{
-    char *copy = NULL;
-
-    if (value != NULL && (copy = vx_strdup(value)) == NULL) {
-        return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
-    }
-    free(*field);
-    *field = copy;
-    return VMTP_OK;
 }
 
 /* Ganglia polling around each full-length run (-m, behaviour §9.4). */
