@@ -261,7 +261,7 @@ vmtp_store_mongo(const struct vmtp_logger *lg,
     coll = mongoc_client_get_collection(client, db, collection);
     /*
      * Keys are stored as they are: results carry host addresses as keys
-     * (cpu_load: {"10.0.0.1": [...]}), which MongoDB 3.6+ accepts but the
+     * (cpu_load: {"198.18.0.11": [...]}), which MongoDB 3.6+ accepts but the
      * driver's default insert validation (no '.' in keys) would refuse.
      */
     opts = BCON_NEW("validate", BCON_BOOL(false));

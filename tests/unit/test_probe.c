@@ -4,32 +4,17 @@
 #include <string.h>
 
 #include "probe.h"
+#include "test_data.h"
 #include "vmtp_test.h"
 
 /* Read tests/data/probe/<name> into a new string (free()). */
 static char *
 fixture(const char *name)
 {
-    const char *root = getenv("VMTP_SOURCE_ROOT");
-    char path[1024];
-    char *buf;
-    FILE *f;
-    long len;
+    char rel[256];
 
-    assert_non_null(root);
-    (void)snprintf(path, sizeof(path), "%s/tests/data/probe/%s", root, name);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    assert_true(len >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    (void)fclose(f);
-    return buf;
+    (void)snprintf(rel, sizeof(rel), "tests/data/probe/%s", name);
+    return vt_slurp(rel);
 }
 
 static void

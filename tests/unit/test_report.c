@@ -7,56 +7,9 @@
 
 #include "report_html.h"
 #include "result.h"
+#include "test_data.h"
 #include "vmtp_test.h"
 #include "vx_buf.h"
-
-static char *
-slurp(const char *rel)
-{
-    const char *root = getenv("VMTP_SOURCE_ROOT");
-    char path[4096];
-    FILE *f;
-    char *buf;
-    long len;
-
-    assert_non_null(root);
-    (void)snprintf(path, sizeof(path), "%s/%s", root, rel);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    assert_true(len >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    (void)fclose(f);
-    return buf;
-}
-
-/*
- * With VMTP_UPDATE_GOLDEN=1 in the environment, (re)write a golden file
- * from what the code produces now; review the diff before committing.
- */
-static int
-update_golden(const char *rel, const char *text)
-{
-    const char *root = getenv("VMTP_SOURCE_ROOT");
-    const char *upd = getenv("VMTP_UPDATE_GOLDEN");
-    char path[4096];
-    FILE *f;
-
-    if (upd == NULL || strcmp(upd, "1") != 0 || root == NULL) {
-        return 0;
-    }
-    (void)snprintf(path, sizeof(path), "%s/%s", root, rel);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-    return 1;
-}
 
 static struct vmtp_results *
 load_text(const char *text)
@@ -85,14 +38,14 @@ table(const struct vmtp_results *doc, unsigned flags)
 static void
 check_golden_table(const char *input, const char *golden)
 {
-    char *text = slurp(input);
-    char *want = slurp(golden);
+    char *text = vt_slurp(input);
+    char *want = vt_slurp(golden);
     struct vmtp_results *doc = load_text(text);
     char *got = table(doc, 0);
 
-    if (update_golden(golden, got)) {
+    if (vt_update_golden(golden, got)) {
         free(want);
-        want = slurp(golden);
+        want = vt_slurp(golden);
     }
     assert_string_equal(got, want);
     free(got);
@@ -152,7 +105,7 @@ test_report_counts_all_thirty_rows(void **state)
 static void
 test_report_lines_are_aligned_and_wrapped(void **state)
 {
-    char *text = slurp("tests/data/results/original.json");
+    char *text = vt_slurp("tests/data/results/original.json");
     struct vmtp_results *doc = load_text(text);
     char *out = table(doc, 0);
     char *save = NULL;
@@ -185,7 +138,7 @@ test_report_lines_are_aligned_and_wrapped(void **state)
 static void
 test_report_colour_only_when_asked(void **state)
 {
-    char *text = slurp("tests/data/results/original.json");
+    char *text = vt_slurp("tests/data/results/original.json");
     struct vmtp_results *doc = load_text(text);
     char *plain = table(doc, 0);
     char *color = table(doc, VMTP_REPORT_COLOR);
@@ -381,7 +334,7 @@ test_report_html_escapes_every_file_string(void **state)
 static void
 test_report_html_charts_and_units(void **state)
 {
-    char *text = slurp("tests/data/results/original.json");
+    char *text = vt_slurp("tests/data/results/original.json");
     char *out = chart(text, "original.json", VMTP_CHART_ALL);
     char *tcp_only;
 
@@ -412,7 +365,7 @@ test_report_html_charts_and_units(void **state)
 static void
 test_report_html_odd_documents(void **state)
 {
-    char *text = slurp("tests/data/results/spawn-errors.json");
+    char *text = vt_slurp("tests/data/results/spawn-errors.json");
     char *out = chart(text, NULL, VMTP_CHART_ALL);
 
     (void)state;

@@ -13,57 +13,10 @@
 #include <vmtp/result.h>
 
 #include "result.h"
+#include "test_data.h"
 #include "vmtp_test.h"
 #include "vx_alloc.h"
 #include "vx_buf.h"
-
-static char *
-slurp(const char *rel)
-{
-    const char *root = getenv("VMTP_SOURCE_ROOT");
-    char path[4096];
-    FILE *f;
-    char *buf;
-    long len;
-
-    assert_non_null(root);
-    (void)snprintf(path, sizeof(path), "%s/%s", root, rel);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    assert_true(len >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    (void)fclose(f);
-    return buf;
-}
-
-/*
- * With VMTP_UPDATE_GOLDEN=1 in the environment, (re)write a golden file
- * from what the code produces now; review the diff before committing.
- */
-static int
-update_golden(const char *rel, const char *text)
-{
-    const char *root = getenv("VMTP_SOURCE_ROOT");
-    const char *upd = getenv("VMTP_UPDATE_GOLDEN");
-    char path[4096];
-    FILE *f;
-
-    if (upd == NULL || strcmp(upd, "1") != 0 || root == NULL) {
-        return 0;
-    }
-    (void)snprintf(path, sizeof(path), "%s/%s", root, rel);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-    return 1;
-}
 
 static struct vmtp_results *
 load_text(const char *text)
@@ -80,7 +33,7 @@ load_text(const char *text)
 static struct vmtp_results *
 load_data(const char *rel)
 {
-    char *text = slurp(rel);
+    char *text = vt_slurp(rel);
     struct vmtp_results *doc = load_text(text);
 
     free(text);
@@ -145,8 +98,8 @@ test_result_original_renders_as_golden(void **state)
     char *golden;
 
     (void)state;
-    update_golden("tests/data/golden/results.json", out);
-    golden = slurp("tests/data/golden/results.json");
+    vt_update_golden("tests/data/golden/results.json", out);
+    golden = vt_slurp("tests/data/golden/results.json");
     assert_string_equal(out, golden);
     assert_null(strstr(out, " \n"));
     assert_null(strstr(out, "\"0.657\""));
@@ -161,7 +114,7 @@ test_result_original_renders_as_golden(void **state)
 static void
 test_result_golden_round_trips_unchanged(void **state)
 {
-    char *golden = slurp("tests/data/golden/results.json");
+    char *golden = vt_slurp("tests/data/golden/results.json");
     struct vmtp_results *doc = load_text(golden);
     char *out = render(doc);
     struct vmtp_results *doc2 = load_text(out);
@@ -212,8 +165,8 @@ collect_keys(json_t *j, const char *prefix, json_t *set)
 static void
 test_result_golden_key_set_matches_original(void **state)
 {
-    char *golden = slurp("tests/data/golden/results.json");
-    char *list = slurp("tests/data/golden/results-keys.txt");
+    char *golden = vt_slurp("tests/data/golden/results.json");
+    char *list = vt_slurp("tests/data/golden/results-keys.txt");
     json_t *root = json_loads(golden, 0, NULL);
     json_t *have = json_object();
     json_t *want = json_object();
@@ -620,7 +573,7 @@ test_result_save_and_load_file(void **state)
 static void
 test_result_survives_allocation_failures(void **state)
 {
-    char *text = slurp("tests/data/golden/results.json");
+    char *text = vt_slurp("tests/data/golden/results.json");
 
     (void)state;
     /* Every allocation point in turn: an error, never a crash or leak. */
