@@ -279,7 +279,7 @@ iperf_interval(const char *line, size_t len, double *secs)
         return false;
     }
     p++;
-    while (*p == ' ') {
+    while (p < sec && *p == ' ') {
         p++;
     }
     dash = memchr(p, '-', (size_t)(sec - p));
