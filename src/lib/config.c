@@ -416,79 +416,11 @@ static const struct key keys[] = {
 
 /* ------------------------------------------------------------ access -- */
 
-static char **
-str_at(struct vmtp_config *c, const struct key *k)
-{
-    return (char **)(void *)((char *)c + k->off);
-}
-
-static char *const *
-cstr_at(const struct vmtp_config *c, const struct key *k)
-{
-    return (char *const *)(const void *)((const char *)c + k->off);
-}
-
-static long long *
-int_at(struct vmtp_config *c, const struct key *k)
-{
-    return (long long *)(void *)((char *)c + k->off);
-}
-
-static const long long *
-cint_at(const struct vmtp_config *c, const struct key *k)
-{
-    return (const long long *)(const void *)((const char *)c + k->off);
-}
-
-static bool *
-bool_at(struct vmtp_config *c, const struct key *k)
-{
-    return (bool *)(void *)((char *)c + k->off);
-}
-
-static const bool *
-cbool_at(const struct vmtp_config *c, const struct key *k)
-{
-    return (const bool *)(const void *)((const char *)c + k->off);
-}
-
-static struct vmtp_strlist *
-slist_at(struct vmtp_config *c, const struct key *k)
-{
-    return (struct vmtp_strlist *)(void *)((char *)c + k->off);
-}
-
-static const struct vmtp_strlist *
-cslist_at(const struct vmtp_config *c, const struct key *k)
-{
-    return (const struct vmtp_strlist *)(const void *)((const char *)c +
-                                                       k->off);
-}
-
-static struct vmtp_intlist *
-ilist_at(struct vmtp_config *c, const struct key *k)
-{
-    return (struct vmtp_intlist *)(void *)((char *)c + k->off);
-}
-
-static const struct vmtp_intlist *
-cilist_at(const struct vmtp_config *c, const struct key *k)
-{
-    return (const struct vmtp_intlist *)(const void *)((const char *)c +
-                                                       k->off);
-}
-
-static struct vmtp_strmap *
-smap_at(struct vmtp_config *c, const struct key *k)
-{
-    return (struct vmtp_strmap *)(void *)((char *)c + k->off);
-}
-
-static const struct vmtp_strmap *
-csmap_at(const struct vmtp_config *c, const struct key *k)
-{
-    return (const struct vmtp_strmap *)(const void *)((const char *)c + k->off);
-}
+/* The configuration member that key k describes, as a pointer to its type
+ * (FIELD) or to its const type (CFIELD). One cast for every key kind. */
+#define FIELD(type, c, k) ((type *)(void *)((char *)(c) + (k)->off))
+#define CFIELD(type, c, k) \
+    ((type const *)(const void *)((const char *)(c) + (k)->off))
 
 static const struct key *
 find_key(const char *name)
@@ -556,17 +488,17 @@ clear_value(struct vmtp_config *c, const struct key *k)
 
     switch (k->type) {
     case KT_STR:
-        free_str(str_at(c, k), secret);
+        free_str(FIELD(char *, c, k), secret);
         break;
     case KT_STRLIST:
-        slist_clear(slist_at(c, k), secret);
+        slist_clear(FIELD(struct vmtp_strlist, c, k), secret);
         break;
     case KT_INTLIST:
-        VX_FREE(ilist_at(c, k)->v);
-        ilist_at(c, k)->n = 0;
+        VX_FREE(FIELD(struct vmtp_intlist, c, k)->v);
+        FIELD(struct vmtp_intlist, c, k)->n = 0;
         break;
     case KT_STRMAP:
-        smap_clear(smap_at(c, k));
+        smap_clear(FIELD(struct vmtp_strmap, c, k));
         break;
     case KT_INT:
     case KT_BOOL:
@@ -671,31 +603,34 @@ copy_value(struct vmtp_config *dst,
 {
     switch (k->type) {
     case KT_STR:
-        return dup_or_null(str_at(dst, k), *cstr_at(src, k));
+        return dup_or_null(FIELD(char *, dst, k), *CFIELD(char *, src, k));
     case KT_INT:
-        *int_at(dst, k) = *cint_at(src, k);
+        *FIELD(long long, dst, k) = *CFIELD(long long, src, k);
         return 0;
     case KT_BOOL:
-        *bool_at(dst, k) = *cbool_at(src, k);
+        *FIELD(bool, dst, k) = *CFIELD(bool, src, k);
         return 0;
     case KT_STRLIST:
-        for (size_t i = 0; i < cslist_at(src, k)->n; i++) {
-            if (slist_push(slist_at(dst, k), cslist_at(src, k)->v[i]) != 0) {
+        for (size_t i = 0; i < CFIELD(struct vmtp_strlist, src, k)->n; i++) {
+            if (slist_push(FIELD(struct vmtp_strlist, dst, k),
+                           CFIELD(struct vmtp_strlist, src, k)->v[i]) != 0) {
                 return -1;
             }
         }
         return 0;
     case KT_INTLIST:
-        for (size_t i = 0; i < cilist_at(src, k)->n; i++) {
-            if (ilist_push(ilist_at(dst, k), cilist_at(src, k)->v[i]) != 0) {
+        for (size_t i = 0; i < CFIELD(struct vmtp_intlist, src, k)->n; i++) {
+            if (ilist_push(FIELD(struct vmtp_intlist, dst, k),
+                           CFIELD(struct vmtp_intlist, src, k)->v[i]) != 0) {
                 return -1;
             }
         }
         return 0;
     case KT_STRMAP:
-        for (size_t i = 0; i < csmap_at(src, k)->n; i++) {
-            if (smap_put(smap_at(dst, k), csmap_at(src, k)->keys[i],
-                         csmap_at(src, k)->vals[i]) != 0) {
+        for (size_t i = 0; i < CFIELD(struct vmtp_strmap, src, k)->n; i++) {
+            if (smap_put(FIELD(struct vmtp_strmap, dst, k),
+                         CFIELD(struct vmtp_strmap, src, k)->keys[i],
+                         CFIELD(struct vmtp_strmap, src, k)->vals[i]) != 0) {
                 return -1;
             }
         }
@@ -725,33 +660,41 @@ value_equal(const struct vmtp_config *a,
 {
     switch (k->type) {
     case KT_STR:
-        return vx_streq(*cstr_at(a, k), *cstr_at(b, k));
+        return vx_streq(*CFIELD(char *, a, k), *CFIELD(char *, b, k));
     case KT_INT:
-        return *cint_at(a, k) == *cint_at(b, k);
+        return *CFIELD(long long, a, k) == *CFIELD(long long, b, k);
     case KT_BOOL:
-        return *cbool_at(a, k) == *cbool_at(b, k);
+        return *CFIELD(bool, a, k) == *CFIELD(bool, b, k);
     case KT_STRLIST:
-        if (cslist_at(a, k)->n != cslist_at(b, k)->n) {
+        if (CFIELD(struct vmtp_strlist, a, k)->n !=
+            CFIELD(struct vmtp_strlist, b, k)->n) {
             return false;
         }
-        for (size_t i = 0; i < cslist_at(a, k)->n; i++) {
-            if (!vx_streq(cslist_at(a, k)->v[i], cslist_at(b, k)->v[i])) {
+        for (size_t i = 0; i < CFIELD(struct vmtp_strlist, a, k)->n; i++) {
+            if (!vx_streq(CFIELD(struct vmtp_strlist, a, k)->v[i],
+                          CFIELD(struct vmtp_strlist, b, k)->v[i])) {
                 return false;
             }
         }
         return true;
     case KT_INTLIST:
-        return cilist_at(a, k)->n == cilist_at(b, k)->n &&
-               (cilist_at(a, k)->n == 0 ||
-                memcmp(cilist_at(a, k)->v, cilist_at(b, k)->v,
-                       cilist_at(a, k)->n * sizeof(long long)) == 0);
+        return CFIELD(struct vmtp_intlist, a, k)->n ==
+                       CFIELD(struct vmtp_intlist, b, k)->n &&
+               (CFIELD(struct vmtp_intlist, a, k)->n == 0 ||
+                memcmp(CFIELD(struct vmtp_intlist, a, k)->v,
+                       CFIELD(struct vmtp_intlist, b, k)->v,
+                       CFIELD(struct vmtp_intlist, a, k)->n *
+                               sizeof(long long)) == 0);
     case KT_STRMAP:
-        if (csmap_at(a, k)->n != csmap_at(b, k)->n) {
+        if (CFIELD(struct vmtp_strmap, a, k)->n !=
+            CFIELD(struct vmtp_strmap, b, k)->n) {
             return false;
         }
-        for (size_t i = 0; i < csmap_at(a, k)->n; i++) {
-            if (!vx_streq(csmap_at(a, k)->keys[i], csmap_at(b, k)->keys[i]) ||
-                !vx_streq(csmap_at(a, k)->vals[i], csmap_at(b, k)->vals[i])) {
+        for (size_t i = 0; i < CFIELD(struct vmtp_strmap, a, k)->n; i++) {
+            if (!vx_streq(CFIELD(struct vmtp_strmap, a, k)->keys[i],
+                          CFIELD(struct vmtp_strmap, b, k)->keys[i]) ||
+                !vx_streq(CFIELD(struct vmtp_strmap, a, k)->vals[i],
+                          CFIELD(struct vmtp_strmap, b, k)->vals[i])) {
                 return false;
             }
         }
@@ -873,7 +816,7 @@ set_int_text(struct vmtp_config *c,
                          strcmp(e, "invalid") == 0 ? "not an integer"
                                                    : "out of range");
     }
-    *int_at(c, k) = v;
+    *FIELD(long long, c, k) = v;
     return VMTP_OK;
 }
 
@@ -896,7 +839,7 @@ add_int_item(struct vmtp_config *c,
                          strcmp(e, "invalid") == 0 ? "item is not an integer"
                                                    : "item out of range");
     }
-    if (ilist_push(ilist_at(c, k), v) != 0) {
+    if (ilist_push(FIELD(struct vmtp_intlist, c, k), v) != 0) {
         return nomem(err);
     }
     return VMTP_OK;
@@ -909,7 +852,7 @@ add_str_item(struct vmtp_config *c,
              const struct origin *o,
              struct vmtp_error *err)
 {
-    struct vmtp_strlist *l = slist_at(c, k);
+    struct vmtp_strlist *l = FIELD(struct vmtp_strlist, c, k);
     char *v = NULL;
     char **nv = NULL;
     enum vmtp_status st = checked_string(s, k, o, &v, err);
@@ -939,7 +882,8 @@ check_count(const struct vmtp_config *c,
             const struct origin *o,
             struct vmtp_error *err)
 {
-    size_t n = k->type == KT_STRLIST ? cslist_at(c, k)->n : cilist_at(c, k)->n;
+    size_t n = k->type == KT_STRLIST ? CFIELD(struct vmtp_strlist, c, k)->n
+                                     : CFIELD(struct vmtp_intlist, c, k)->n;
 
     if (n < k->min_items) {
         return bad_value(err, o, k, "too few items");
@@ -983,7 +927,7 @@ apply_scalar(struct vmtp_config *c,
             }
         }
         clear_value(c, k);
-        *str_at(c, k) = v;
+        *FIELD(char *, c, k) = v;
         return VMTP_OK;
     case KT_INT:
         if (!vmtp_yaml_is_plain(n)) {
@@ -992,13 +936,13 @@ apply_scalar(struct vmtp_config *c,
         return set_int_text(c, k, s, o, err);
     case KT_BOOL:
         if (vmtp_yaml_is_null(n)) {
-            *bool_at(c, k) = false;
+            *FIELD(bool, c, k) = false;
             return VMTP_OK;
         }
         if (!vmtp_yaml_is_plain(n) || parse_bool(s, &b) != 0) {
             return bad_value(err, o, k, "not a boolean");
         }
-        *bool_at(c, k) = b;
+        *FIELD(bool, c, k) = b;
         return VMTP_OK;
     default:
         if (vmtp_yaml_is_null(n)) {
@@ -1056,7 +1000,7 @@ apply_strmap(struct vmtp_config *c,
              const struct origin *o,
              struct vmtp_error *err)
 {
-    struct vmtp_strmap *m = smap_at(c, k);
+    struct vmtp_strmap *m = FIELD(struct vmtp_strmap, c, k);
 
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
          p < n->data.mapping.pairs.top; p++) {
@@ -1283,10 +1227,10 @@ set_map_text(struct vmtp_config *c,
         if (!valid_utf8(item) || !valid_utf8(eq + 1)) {
             return bad_value(err, o, k, "not valid UTF-8");
         }
-        if (smap_at(c, k)->n >= LIST_MAX) {
+        if (FIELD(struct vmtp_strmap, c, k)->n >= LIST_MAX) {
             return bad_value(err, o, k, "too many entries");
         }
-        if (smap_put(smap_at(c, k), item, eq + 1) != 0) {
+        if (smap_put(FIELD(struct vmtp_strmap, c, k), item, eq + 1) != 0) {
             return nomem(err);
         }
         if (p[len] == '\0') {
@@ -1321,7 +1265,7 @@ set_text(struct vmtp_config *c,
             }
         }
         clear_value(c, k);
-        *str_at(c, k) = v;
+        *FIELD(char *, c, k) = v;
         return VMTP_OK;
     case KT_INT:
         if (value == NULL) {
@@ -1332,7 +1276,7 @@ set_text(struct vmtp_config *c,
         if (value == NULL || parse_bool(value, &b) != 0) {
             return bad_value(err, &o, k, "not a boolean");
         }
-        *bool_at(c, k) = b;
+        *FIELD(bool, c, k) = b;
         return VMTP_OK;
     case KT_STRLIST:
     case KT_INTLIST:
@@ -1518,34 +1462,43 @@ put_value(struct vx_buf *b,
 
     switch (k->type) {
     case KT_STR:
-        return put_str(b, k, *cstr_at(c, k));
+        return put_str(b, k, *CFIELD(char *, c, k));
     case KT_INT:
-        return vx_buf_addf(b, "%lld", *cint_at(c, k));
+        return vx_buf_addf(b, "%lld", *CFIELD(long long, c, k));
     case KT_BOOL:
-        return vx_buf_adds(b, *cbool_at(c, k) ? "true" : "false");
+        return vx_buf_adds(b, *CFIELD(bool, c, k) ? "true" : "false");
     case KT_STRLIST:
         rc = vx_buf_adds(b, "[");
-        for (size_t i = 0; rc == 0 && i < cslist_at(c, k)->n; i++) {
+        for (size_t i = 0; rc == 0 && i < CFIELD(struct vmtp_strlist, c, k)->n;
+             i++) {
             rc = i > 0 ? vx_buf_adds(b, ", ") : 0;
-            rc = rc == 0 ? put_str(b, k, cslist_at(c, k)->v[i]) : rc;
+            rc = rc == 0 ? put_str(b, k,
+                                   CFIELD(struct vmtp_strlist, c, k)->v[i])
+                         : rc;
         }
         return rc == 0 ? vx_buf_adds(b, "]") : rc;
     case KT_INTLIST:
         rc = vx_buf_adds(b, "[");
-        for (size_t i = 0; rc == 0 && i < cilist_at(c, k)->n; i++) {
+        for (size_t i = 0; rc == 0 && i < CFIELD(struct vmtp_intlist, c, k)->n;
+             i++) {
             rc = vx_buf_addf(b, "%s%lld", i > 0 ? ", " : "",
-                             cilist_at(c, k)->v[i]);
+                             CFIELD(struct vmtp_intlist, c, k)->v[i]);
         }
         return rc == 0 ? vx_buf_adds(b, "]") : rc;
     case KT_STRMAP:
-        if (csmap_at(c, k)->n == 0) {
+        if (CFIELD(struct vmtp_strmap, c, k)->n == 0) {
             return vx_buf_adds(b, "{}");
         }
-        for (size_t i = 0; rc == 0 && i < csmap_at(c, k)->n; i++) {
+        for (size_t i = 0; rc == 0 && i < CFIELD(struct vmtp_strmap, c, k)->n;
+             i++) {
             rc = vx_buf_addf(b, "\n%s  ", indent);
-            rc = rc == 0 ? put_quoted(b, csmap_at(c, k)->keys[i]) : rc;
+            rc = rc == 0 ? put_quoted(b,
+                                      CFIELD(struct vmtp_strmap, c, k)->keys[i])
+                         : rc;
             rc = rc == 0 ? vx_buf_adds(b, ": ") : rc;
-            rc = rc == 0 ? put_quoted(b, csmap_at(c, k)->vals[i]) : rc;
+            rc = rc == 0 ? put_quoted(b,
+                                      CFIELD(struct vmtp_strmap, c, k)->vals[i])
+                         : rc;
         }
         return rc;
     }
