@@ -28,6 +28,8 @@ vmtp_udp_search_params_init(struct vmtp_udp_search_params *p)
     p->max_trials = 12;
     p->max_total_s = 30;
     p->resolution = 0.02;
+    p->trial_cost_s = 0;
+    p->max_cost_s = 0;
     p->zero_loss = false;
 }
 
@@ -80,15 +82,25 @@ sender_limited(const struct vmtp_udp_sample *s)
     return s->tx_bps > 0 && s->tx_bps < SENDER_LIMITED_RATIO * s->offered_bps;
 }
 
+/* Estimated wall cost of a trial of dur seconds. */
+static double
+trial_cost(const struct vmtp_udp_search_params *p, int dur)
+{
+    return dur + p->trial_cost_s;
+}
+
 static bool
 budget(const struct search *st, int trial_s, bool keep_confirm)
 {
     const struct vmtp_udp_search_params *p = st->p;
     int reserve_n = keep_confirm && p->confirm_s > 0 ? 1 : 0;
     int reserve_s = keep_confirm ? p->confirm_s : 0;
+    double cost = st->res->cost_s + trial_cost(p, trial_s) +
+                  (reserve_n > 0 ? trial_cost(p, reserve_s) : 0);
 
     return st->res->trials + 1 + reserve_n <= p->max_trials &&
-           st->res->total_s + trial_s + reserve_s <= p->max_total_s;
+           st->res->total_s + trial_s + reserve_s <= p->max_total_s &&
+           (p->max_cost_s <= 0 || cost <= p->max_cost_s + 1e-9);
 }
 
 static enum vmtp_status
@@ -136,6 +148,7 @@ run_trial(struct search *st,
     *idx = res->trials;
     res->trials++;
     res->total_s += dur;
+    res->cost_s += trial_cost(st->p, dur);
     return VMTP_OK;
 }
 
@@ -192,7 +205,13 @@ validate(const struct vmtp_udp_search_params *p, struct vmtp_error *err)
         p->max_trials > VMTP_UDP_SEARCH_MAX_TRIALS ||
         p->max_total_s < p->trial_s + p->confirm_s ||
         !(p->resolution >= 0.001) || !(p->resolution <= 0.5) ||
-        !(p->hint_bps >= 0)) {
+        !(p->hint_bps >= 0) || !(p->trial_cost_s >= 0) ||
+        !(p->trial_cost_s < 3600) || !(p->max_cost_s >= 0) ||
+        (p->max_cost_s > 0 &&
+         p->max_cost_s + 1e-9 <
+                 trial_cost(p, p->trial_s) +
+                         (p->confirm_s > 0 ? trial_cost(p, p->confirm_s)
+                                           : 0))) {
         return vmtp_error_set(err, VMTP_E_INVAL,
                               "bad UDP search limits (trials %d, %d s)",
                               p->max_trials, p->max_total_s);
