@@ -548,7 +548,8 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
     }
     res->final = res->log[pick_final(&st, last_conf, best_conf, cand)];
     res->rate_bps = res->final.offered_bps;
-    res->unstable = res->final.loss_pct > p->loss_hi_pct &&
+    /* only a confirmation can say the path is unstable */
+    res->unstable = last_conf >= 0 && res->final.loss_pct > p->loss_hi_pct &&
                     res->outcome != VMTP_UDP_SENDER_LIMITED;
     if (p->zero_loss) {
         zero_loss_search(&st, NULL);
