@@ -54,8 +54,8 @@ struct vmtp_udp_search_params {
      */
     double trial_cost_s;
     double max_cost_s;
-    double resolution;   /* stop when the bracket is this narrow: 0.02 */
-    bool zero_loss;      /* also find the highest rate without loss */
+    double resolution; /* stop when the bracket is this narrow: 0.02 */
+    bool zero_loss;    /* also find the highest rate without loss */
 };
 
 enum vmtp_udp_outcome {

@@ -56,10 +56,9 @@ fit_search(const struct vmtp_measure_settings *s,
         return;
     }
     sp->trial_cost_s = c > 0 ? c : 0;
-    if (sp->confirm_s > 0 &&
-        2 * (sp->trial_s + sp->trial_cost_s) + sp->confirm_s +
-                        sp->trial_cost_s >
-                s->udp_search_budget_s) {
+    if (sp->confirm_s > 0 && 2 * (sp->trial_s + sp->trial_cost_s) +
+                                             sp->confirm_s + sp->trial_cost_s >
+                                     s->udp_search_budget_s) {
         sp->confirm_s = 0;
     }
     need = sp->trial_s + sp->trial_cost_s +

@@ -328,6 +328,15 @@ test_udp_search_cost_budget(void **state)
         assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_OK);
         assert_true(r.cost_s <= p.max_cost_s);
         assert_true(r.trials <= 2);
+        /* no first guess: the blind first trial comes on top */
+        s.calls = 0;
+        p.hint_bps = 0;
+        p.confirm_s = 0;
+        p.max_cost_s = 7;
+        assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_OK);
+        assert_true(r.trials <= 3);
+        assert_true(r.cost_s <= p.max_cost_s + 1 + p.trial_cost_s);
+        assert_true(fabs(r.final.rx_bps - knee(&s)) <= 0.03 * knee(&s));
     }
     vmtp_udp_search_params_init(&p);
     p.trial_cost_s = 2.4;
