@@ -28,6 +28,8 @@ vmtp_udp_search_params_init(struct vmtp_udp_search_params *p)
     p->max_trials = 12;
     p->max_total_s = 30;
     p->resolution = 0.02;
+    p->trial_cost_s = 0;
+    p->max_cost_s = 0;
     p->zero_loss = false;
 }
 
@@ -56,9 +58,11 @@ struct search {
     struct vmtp_udp_search_result *res;
     double under; /* highest effective rate with loss < lo; 0: none */
     int under_idx;
-    double over;  /* lowest effective rate with loss > hi; INFINITY: none */
-    double cap;   /* what the sender can do, as far as we know */
-    int best_idx; /* highest effective rate with loss <= hi; -1: none */
+    double over;    /* lowest effective rate with loss > hi; INFINITY: none */
+    double cap;     /* what the sender can do, as far as we know */
+    double over_rx; /* highest goodput of a trial with loss > hi; 0: none */
+    double bonus_cost_s; /* extra budget: the blind first trial */
+    int best_idx;        /* highest effective rate with loss <= hi; -1: none */
 };
 
 /* The rate that really went out: the offered one, unless the sender fell
@@ -80,15 +84,34 @@ sender_limited(const struct vmtp_udp_sample *s)
     return s->tx_bps > 0 && s->tx_bps < SENDER_LIMITED_RATIO * s->offered_bps;
 }
 
+/* Estimated wall cost of a trial of dur seconds. */
+static double
+trial_cost(const struct vmtp_udp_search_params *p, int dur)
+{
+    return dur + p->trial_cost_s;
+}
+
+/* The cost of the smallest search: one trial and the confirmation. */
+static double
+min_cost(const struct vmtp_udp_search_params *p)
+{
+    return trial_cost(p, p->trial_s) +
+           (p->confirm_s > 0 ? trial_cost(p, p->confirm_s) : 0);
+}
+
 static bool
 budget(const struct search *st, int trial_s, bool keep_confirm)
 {
     const struct vmtp_udp_search_params *p = st->p;
     int reserve_n = keep_confirm && p->confirm_s > 0 ? 1 : 0;
     int reserve_s = keep_confirm ? p->confirm_s : 0;
+    double cost = st->res->cost_s + trial_cost(p, trial_s) +
+                  (reserve_n > 0 ? trial_cost(p, reserve_s) : 0);
 
     return st->res->trials + 1 + reserve_n <= p->max_trials &&
-           st->res->total_s + trial_s + reserve_s <= p->max_total_s;
+           st->res->total_s + trial_s + reserve_s <= p->max_total_s &&
+           (p->max_cost_s <= 0 ||
+            cost <= p->max_cost_s + st->bonus_cost_s + 1e-9);
 }
 
 static enum vmtp_status
@@ -136,6 +159,7 @@ run_trial(struct search *st,
     *idx = res->trials;
     res->trials++;
     res->total_s += dur;
+    res->cost_s += trial_cost(st->p, dur);
     return VMTP_OK;
 }
 
@@ -157,6 +181,16 @@ next_rate(const struct search *st, const struct vmtp_udp_sample *s)
         model = s->rx_bps / (1.0 - mid_loss);
     } else {
         model = effective(s) * (isinf(st->over) ? 4.0 : 2.0);
+        if (!isinf(st->over) && st->over_rx > 0) {
+            /*
+             * Loss-free below a rate that lost: the capacity is at least
+             * this rate and was measured near over_rx (an overloaded
+             * trial can under-report it when the hosts are short of
+             * CPU): aim mid band above the better of the two.
+             */
+            double c = effective(s) > st->over_rx ? effective(s) : st->over_rx;
+            model = c / (1.0 - mid_loss);
+        }
     }
     if (model > lo_b * (1 + margin) && model < up_b * (1 - margin)) {
         rate = model;
@@ -192,7 +226,9 @@ validate(const struct vmtp_udp_search_params *p, struct vmtp_error *err)
         p->max_trials > VMTP_UDP_SEARCH_MAX_TRIALS ||
         p->max_total_s < p->trial_s + p->confirm_s ||
         !(p->resolution >= 0.001) || !(p->resolution <= 0.5) ||
-        !(p->hint_bps >= 0)) {
+        !(p->hint_bps >= 0) || !(p->trial_cost_s >= 0) ||
+        !(p->trial_cost_s < 3600) || !(p->max_cost_s >= 0) ||
+        (p->max_cost_s > 0 && p->max_cost_s + 1e-9 < min_cost(p))) {
         return vmtp_error_set(err, VMTP_E_INVAL,
                               "bad UDP search limits (trials %d, %d s)",
                               p->max_trials, p->max_total_s);
@@ -348,6 +384,7 @@ classify(struct search *st, int idx, int *cand)
     }
     if (s->loss_pct > p->loss_hi_pct) {
         st->over = e < st->over ? e : st->over;
+        st->over_rx = s->rx_bps > st->over_rx ? s->rx_bps : st->over_rx;
     } else if (s->loss_pct < p->loss_lo_pct) {
         if (e > st->under) {
             st->under = e;
@@ -467,6 +504,11 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
         return rc;
     }
     st.cap = p->max_rate_bps;
+    /*
+     * Without a first guess the first trial only finds how fast the
+     * sender goes and what arrives: it comes on top of the cost budget.
+     */
+    st.bonus_cost_s = p->hint_bps > 0 ? 0 : trial_cost(p, p->trial_s);
     rate = p->hint_bps > 0 ? p->hint_bps * 1.04 : p->max_rate_bps;
     rate = rate < p->min_rate_bps ? p->min_rate_bps : rate;
     rate = rate > p->max_rate_bps ? p->max_rate_bps : rate;
@@ -529,7 +571,8 @@ vmtp_udp_search(const struct vmtp_udp_search_params *p,
     }
     res->final = res->log[pick_final(&st, last_conf, best_conf, cand)];
     res->rate_bps = res->final.offered_bps;
-    res->unstable = res->final.loss_pct > p->loss_hi_pct &&
+    /* only a confirmation can say the path is unstable */
+    res->unstable = last_conf >= 0 && res->final.loss_pct > p->loss_hi_pct &&
                     res->outcome != VMTP_UDP_SENDER_LIMITED;
     if (p->zero_loss) {
         zero_loss_search(&st, NULL);

@@ -46,8 +46,16 @@ struct vmtp_udp_search_params {
     int confirm_s;       /* confirmation trial length, default 2; 0: none */
     int max_trials;      /* all trials, confirmation included; default 12 */
     int max_total_s;     /* sum of trial lengths; default 30 */
-    double resolution;   /* stop when the bracket is this narrow: 0.02 */
-    bool zero_loss;      /* also find the highest rate without loss */
+    /*
+     * Wall-time budget: a trial of d seconds is taken to cost
+     * d + trial_cost_s (the tool's fixed per-trial cost: start-up and
+     * end-of-run handshake), and the search never plans trials whose
+     * costs add up to more than max_cost_s. 0: no such budget (default).
+     */
+    double trial_cost_s;
+    double max_cost_s;
+    double resolution; /* stop when the bracket is this narrow: 0.02 */
+    bool zero_loss;    /* also find the highest rate without loss */
 };
 
 enum vmtp_udp_outcome {
@@ -66,6 +74,7 @@ struct vmtp_udp_search_result {
     bool unstable;                /* the confirmation lost more than hi */
     int trials;                   /* trials run */
     int total_s;                  /* sum of their lengths */
+    double cost_s;                /* their estimated cost (see max_cost_s) */
     char message[256];            /* one line saying how it ended */
     struct vmtp_udp_sample log[VMTP_UDP_SEARCH_MAX_TRIALS];
 };
@@ -78,8 +87,9 @@ void vmtp_udp_search_params_init(struct vmtp_udp_search_params *p);
  * Returns VMTP_OK with *res filled (also for NO_TRAFFIC, which reports a
  * rate of 0 and says so in res->message); VMTP_E_INVAL for bad params; or
  * the first error a trial returned (res then holds the trials so far).
- * Never runs more than p->max_trials trials nor more than p->max_total_s
- * seconds of trials.
+ * Never runs more than p->max_trials trials, more than p->max_total_s
+ * seconds of trials, nor (when p->max_cost_s > 0) trials whose estimated
+ * cost adds up to more than p->max_cost_s.
  */
 enum vmtp_status vmtp_udp_search(const struct vmtp_udp_search_params *p,
                                  vmtp_udp_trial_fn *fn,

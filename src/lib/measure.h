@@ -48,6 +48,15 @@ struct vmtp_measure_settings {
     struct vmtp_udp_search_params search;
     bool use_tcp_hint;
     /*
+     * Wall-time budget of one UDP search, in seconds (default 7): each
+     * trial is costed at its length plus the tool's fixed per-trial cost
+     * (vmtp_tool_ops.udp_trial_cost_s), and the search has no separate
+     * confirmation when two search trials and a confirmation do not fit
+     * (nuttcp: the trial found in range is reported). Ignored when
+     * search.max_cost_s is set; 0: no budget.
+     */
+    double udp_search_budget_s;
+    /*
      * Checked before the flow and between trials; may be NULL. Give the
      * executors the same flag (struct vmtp_exec_local_opts.cancel) so a
      * running trial is stopped too.

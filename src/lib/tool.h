@@ -3,6 +3,7 @@
 #define VMTP_LIB_TOOL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "exec.h"
 #include "log.h"
@@ -90,6 +91,7 @@ struct vmtp_tool_server_opts {
 struct vmtp_tool_server {
     long pids[2];
     int n_pids;
+    uint64_t started_us; /* vx_now_us() when launched */
 };
 
 struct vmtp_tool;
@@ -98,6 +100,13 @@ struct vmtp_tool_ops {
     const char *name; /* "nuttcp", "iperf", "iperf3", "vmtp" */
     bool multicast;   /* can measure multicast */
     bool reverse_tcp; /* has a reverse (download) option for TCP */
+    /*
+     * Wall time a UDP trial takes beyond its duration, measured on the
+     * Debian 12 tools (without the executor's own latency): nuttcp 6.1.2
+     * sleeps 0.25 s before and 4 x 0.5 s after every UDP transfer. The
+     * UDP search plans its trials with it (docs/udp-search.md).
+     */
+    double udp_trial_cost_s;
     /*
      * Run the binary's version option on `ex` and store "name-x.y.z" in
      * t->version. Errors: executor errors, VMTP_E_PARSE.
@@ -161,6 +170,20 @@ enum vmtp_status vmtp_tool_server_start(struct vmtp_tool *t,
                                         const struct vmtp_tool_server_opts *o,
                                         struct vmtp_tool_server *srv,
                                         struct vmtp_error *err);
+/*
+ * The two halves of vmtp_tool_server_start(), so that a caller can do
+ * something useful (the pings) while the server gets ready: launch starts
+ * the server(s) (on failure nothing is left running); settle waits what
+ * is left of the 0.5 s the server gets before its first client.
+ */
+enum vmtp_status vmtp_tool_server_launch(struct vmtp_tool *t,
+                                         struct vmtp_executor *ex,
+                                         const struct vmtp_tool_server_opts *o,
+                                         struct vmtp_tool_server *srv,
+                                         struct vmtp_error *err);
+void vmtp_tool_server_settle(struct vmtp_tool *t,
+                             struct vmtp_executor *ex,
+                             const struct vmtp_tool_server *srv);
 /* Stop what vmtp_tool_server_start() started. NULL-safe, idempotent. */
 void vmtp_tool_server_stop(struct vmtp_tool *t,
                            struct vmtp_executor *ex,

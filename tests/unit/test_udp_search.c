@@ -292,6 +292,63 @@ test_udp_search_trial_error_and_bad_params(void **state)
     assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_E_INVAL);
 }
 
+/*
+ * A tool with a fixed per-trial cost (nuttcp: 2.4 s): the estimated cost
+ * of the trials never passes max_cost_s, a budget that cannot hold one
+ * trial and the confirmation is refused, and with a TCP hint the search
+ * still lands on the knee within two trials.
+ */
+static void
+test_udp_search_cost_budget(void **state)
+{
+    const double caps[] = {20e6, 200e6, 940e6, 3e9};
+    struct vmtp_udp_search_params p;
+    struct vmtp_udp_search_result r;
+    struct vmtp_error e = {0};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+        struct sim s = {
+                .capacity_bps = caps[i], .sender_cap_bps = 1e12, .rng = 3 + i};
+
+        vmtp_udp_search_params_init(&p);
+        p.trial_cost_s = 2.4;
+        p.max_cost_s = 7;
+        p.confirm_s = 0;
+        p.hint_bps = caps[i] * 0.955;
+        assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_OK);
+        assert_true(r.trials <= 2);
+        assert_int_equal(r.trials, s.calls);
+        assert_true(r.cost_s <= p.max_cost_s);
+        assert_true(fabs(r.final.rx_bps - knee(&s)) <= 0.03 * knee(&s));
+        /* the same with a confirmation: it is reserved in the budget */
+        s.calls = 0;
+        p.confirm_s = 2;
+        p.max_cost_s = 9;
+        assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_OK);
+        assert_true(r.cost_s <= p.max_cost_s);
+        assert_true(r.trials <= 2);
+        /* no first guess: the blind first trial comes on top */
+        s.calls = 0;
+        p.hint_bps = 0;
+        p.confirm_s = 0;
+        p.max_cost_s = 7;
+        assert_int_equal(vmtp_udp_search(&p, sim_trial, &s, &r, &e), VMTP_OK);
+        assert_true(r.trials <= 3);
+        assert_true(r.cost_s <= p.max_cost_s + 1 + p.trial_cost_s);
+        assert_true(fabs(r.final.rx_bps - knee(&s)) <= 0.03 * knee(&s));
+    }
+    vmtp_udp_search_params_init(&p);
+    p.trial_cost_s = 2.4;
+    p.max_cost_s = 5; /* 3.4 s trial + 4.4 s confirmation do not fit */
+    assert_int_equal(vmtp_udp_search(&p, sim_trial, NULL, &r, &e),
+                     VMTP_E_INVAL);
+    p.trial_cost_s = -1;
+    p.max_cost_s = 0;
+    assert_int_equal(vmtp_udp_search(&p, sim_trial, NULL, &r, &e),
+                     VMTP_E_INVAL);
+}
+
 int
 main(void)
 {
@@ -309,6 +366,7 @@ main(void)
             cmocka_unit_test(test_udp_search_zero_loss_rate),
             cmocka_unit_test(test_udp_search_flags_an_unstable_confirmation),
             cmocka_unit_test(test_udp_search_trial_error_and_bad_params),
+            cmocka_unit_test(test_udp_search_cost_budget),
     };
     return cmocka_run_group_tests_name("udp_search", tests, NULL, NULL);
 }
