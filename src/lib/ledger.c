@@ -69,6 +69,100 @@ vmtp_run_id_valid(const char *run_id)
     return true;
 }
 
+/* ---- the run's tag in names and descriptions --------------------------- */
+
+#define RES_PREFIX   "vmtp-"
+#define RES_WHAT_MAX 32
+
+static bool
+what_valid(const char *what, size_t n)
+{
+    if (n == 0 || n > RES_WHAT_MAX) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)what[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+char *
+vmtp_res_name(const char *run_id, const char *what)
+{
+    char *n = NULL;
+
+    if (!vmtp_run_id_valid(run_id) || what == NULL ||
+        !what_valid(what, strlen(what)) ||
+        asprintf(&n, RES_PREFIX "%s-%s", run_id, what) < 0) {
+        return NULL;
+    }
+    return n;
+}
+
+char *
+vmtp_res_desc(const char *run_id)
+{
+    char *d = NULL;
+
+    if (!vmtp_run_id_valid(run_id) ||
+        asprintf(&d, VMTP_RES_DESC_TAG "%s", run_id) < 0) {
+        return NULL;
+    }
+    return d;
+}
+
+bool
+vmtp_res_name_of_run(const char *name, const char *run_id)
+{
+    size_t plen = strlen(RES_PREFIX);
+    const char *dash;
+    size_t rlen;
+
+    if (name == NULL || !vmtp_run_id_valid(run_id) ||
+        strncmp(name, RES_PREFIX, plen) != 0) {
+        return false;
+    }
+    /* <what> has no '-': the run id ends at the last one */
+    dash = strrchr(name, '-');
+    rlen = strlen(run_id);
+    return dash == name + plen + rlen &&
+           strncmp(name + plen, run_id, rlen) == 0 &&
+           what_valid(dash + 1, strlen(dash + 1));
+}
+
+static bool
+run_id_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
+bool
+vmtp_res_desc_of_run(const char *desc, const char *run_id)
+{
+    size_t tlen = strlen(VMTP_RES_DESC_TAG);
+    size_t rlen;
+
+    if (desc == NULL || !vmtp_run_id_valid(run_id)) {
+        return false;
+    }
+    if (vmtp_res_name_of_run(desc, run_id)) {
+        return true;
+    }
+    rlen = strlen(run_id);
+    for (const char *p = strstr(desc, VMTP_RES_DESC_TAG); p != NULL;
+         p = strstr(p + 1, VMTP_RES_DESC_TAG)) {
+        const char *r = p + tlen;
+
+        if ((p == desc || isspace((unsigned char)p[-1])) &&
+            strncmp(r, run_id, rlen) == 0 && !run_id_char(r[rlen])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- encoding --------------------------------------------------------- */
 
 static int
@@ -988,6 +1082,188 @@ delete_entry(struct vmtp_os_session *s, const struct vmtp_ledger_entry *e)
     return st;
 }
 
+/* ---- sweep: everything that carries the run's tag ------------------------ */
+
+struct sweep {
+    struct vmtp_os_session *s;
+    const char *run_id;
+    char *proj_q; /* "project_id=<id>": only the session's project */
+    size_t found; /* tagged resources seen */
+    size_t left;  /* of which could not be deleted */
+    struct vmtp_error first;
+};
+
+static enum vmtp_status
+sweep_list(struct sweep *w, enum vmtp_res_type t, struct idv *ids)
+{
+    struct vmtp_os_session *s = w->s;
+    const char *r = w->run_id;
+    enum vmtp_status st = VMTP_OK;
+
+#define SWEEP_LIST(ltype, call, cond, idf)                  \
+    do {                                                    \
+        struct ltype l = {0};                               \
+        st = (call);                                        \
+        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) { \
+            if (cond) {                                     \
+                st = idv_add(s, ids, l.items[i].idf);       \
+            }                                               \
+        }                                                   \
+        ltype##_free(&l);                                   \
+    } while (0)
+
+    switch (t) {
+    case VMTP_RES_SERVER:
+        SWEEP_LIST(vmtp_os_server_list, vmtp_os_servers(s, "^" RES_PREFIX, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r), id);
+        break;
+    case VMTP_RES_FIP:
+        SWEEP_LIST(vmtp_os_fip_list, vmtp_os_fips(s, w->proj_q, &l),
+                   vmtp_res_desc_of_run(l.items[i].description, r), id);
+        break;
+    case VMTP_RES_ROUTER_IF:
+        break; /* with the subnets (below) and the routers (delete_router) */
+    case VMTP_RES_PORT:
+        SWEEP_LIST(vmtp_os_port_list, vmtp_os_ports(s, w->proj_q, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r), id);
+        break;
+    case VMTP_RES_ROUTER:
+        SWEEP_LIST(vmtp_os_router_list, vmtp_os_routers(s, w->proj_q, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r), id);
+        break;
+    case VMTP_RES_SUBNET:
+        SWEEP_LIST(vmtp_os_subnet_list, vmtp_os_subnets(s, w->proj_q, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r), id);
+        break;
+    case VMTP_RES_NETWORK:
+        /* never a shared or external network, whatever its name */
+        SWEEP_LIST(vmtp_os_network_list, vmtp_os_networks(s, w->proj_q, &l),
+                   !l.items[i].shared && !l.items[i].external &&
+                           (vmtp_res_name_of_run(l.items[i].name, r) ||
+                            vmtp_res_desc_of_run(l.items[i].description, r)),
+                   id);
+        break;
+    case VMTP_RES_SECGROUP:
+        SWEEP_LIST(vmtp_os_secgroup_list, vmtp_os_secgroups(s, w->proj_q, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r) ||
+                           vmtp_res_desc_of_run(l.items[i].description, r),
+                   id);
+        break;
+    case VMTP_RES_KEYPAIR:
+        SWEEP_LIST(vmtp_os_keypair_list, vmtp_os_keypairs(s, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r), name);
+        break;
+    case VMTP_RES_FLAVOR:
+        SWEEP_LIST(vmtp_os_flavor_list, vmtp_os_flavors(s, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r), id);
+        break;
+    case VMTP_RES_IMAGE:
+        SWEEP_LIST(vmtp_os_image_list, vmtp_os_images(s, NULL, &l),
+                   vmtp_res_name_of_run(l.items[i].name, r), id);
+        break;
+    case VMTP_RES_NTYPES:
+        break;
+    }
+#undef SWEEP_LIST
+    return st;
+}
+
+/*
+ * A tagged subnet may still be attached to a router that is not the
+ * run's (a found, reused one): detach it, by subnet, from every router.
+ */
+static enum vmtp_status
+detach_subnet(struct vmtp_os_session *s, const char *subnet_id)
+{
+    struct vmtp_os_port_list ports = {0};
+    char *esc = vmtp_os_escape(subnet_id);
+    char *q = NULL;
+    enum vmtp_status st;
+
+    if (esc == NULL || asprintf(&q,
+                                "device_owner=network%%3Arouter_interface"
+                                "&fixed_ips=subnet_id%%3D%s",
+                                esc) < 0) {
+        free(esc);
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    free(esc);
+    st = vmtp_os_ports(s, q, &ports);
+    free(q);
+    for (size_t i = 0; st == VMTP_OK && i < ports.n; i++) {
+        st = vmtp_os_router_remove_interface(s, ports.items[i].device_id,
+                                             subnet_id, NULL);
+        st = gone_ok(s, st) ? VMTP_OK : st;
+        if (st == VMTP_OK) {
+            VLOG(&s->ctx->log, VMTP_LOG_INFO,
+                 "removed subnet %s from router %s", subnet_id,
+                 ports.items[i].device_id);
+        }
+    }
+    vmtp_os_port_list_free(&ports);
+    return st;
+}
+
+static void
+sweep_failed(struct sweep *w, enum vmtp_res_type t, const char *id)
+{
+    VLOG(&w->s->ctx->log, VMTP_LOG_WARN, "cannot delete tagged %s %s: %s",
+         type_names[t], id, w->s->ctx->err.msg);
+    if (w->first.code == VMTP_OK) {
+        w->first = w->s->ctx->err;
+    }
+    w->left++;
+}
+
+/*
+ * Delete every resource of type t tagged for the run. Listing errors
+ * are returned; a resource that cannot be deleted is counted in w->left.
+ */
+static enum vmtp_status
+sweep_type(struct sweep *w, enum vmtp_res_type t)
+{
+    struct vmtp_os_session *s = w->s;
+    struct idv ids = {0};
+    enum vmtp_status st = sweep_list(w, t, &ids);
+
+    for (size_t i = 0; st == VMTP_OK && i < ids.n; i++) {
+        enum vmtp_status ds = VMTP_OK;
+
+        w->found++;
+        if (t == VMTP_RES_SUBNET) {
+            ds = detach_subnet(s, ids.v[i]);
+        }
+        if (ds == VMTP_OK) {
+            ds = ops[t].del(s, ids.v[i]);
+        }
+        if (gone_ok(s, ds)) {
+            VLOG(&s->ctx->log, VMTP_LOG_INFO, "deleted tagged %s %s",
+                 type_names[t], ids.v[i]);
+        } else {
+            sweep_failed(w, t, ids.v[i]);
+        }
+    }
+    idv_release(&ids);
+    return st;
+}
+
+static enum vmtp_status
+sweep_init(struct sweep *w, struct vmtp_os_session *s, const char *run_id)
+{
+    memset(w, 0, sizeof(*w));
+    w->s = s;
+    w->run_id = run_id;
+    if (s->cat.project_id == NULL) {
+        return vmtp_set_error(s->ctx, VMTP_E_AUTH,
+                              "the token names no project: cannot sweep");
+    }
+    if (asprintf(&w->proj_q, "project_id=%s", s->cat.project_id) < 0) {
+        w->proj_q = NULL;
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    return VMTP_OK;
+}
+
 /* Delete one ledger entry; true when it is gone (recorded in the ledger). */
 static bool
 cleanup_entry(struct vmtp_os_session *s,
@@ -1018,6 +1294,7 @@ cleanup_one(struct vmtp_os_session *s,
     struct vmtp_ledger_run run = {0};
     struct vmtp_ledger *l = NULL;
     struct vmtp_error first = {0};
+    struct sweep w = {0};
     size_t nleft = 0;
     enum vmtp_status st;
 
@@ -1030,6 +1307,7 @@ cleanup_one(struct vmtp_os_session *s,
     }
     VLOG(&s->ctx->log, VMTP_LOG_INFO, "cleaning up run %s (%zu resources)",
          run_id, run.n);
+    st = sweep_init(&w, s, run_id);
     for (int t = 0; t < VMTP_RES_NTYPES && st == VMTP_OK; t++) {
         for (size_t i = run.n; i-- > 0 && st == VMTP_OK;) {
             struct vmtp_ledger_entry *e = &run.items[i];
@@ -1044,9 +1322,23 @@ cleanup_one(struct vmtp_os_session *s,
                 nleft++;
             }
         }
+        /* then whatever else carries the tag (never recorded, or a
+         * resource the cloud made for us under our name) */
+        if (st == VMTP_OK) {
+            st = sweep_type(&w, (enum vmtp_res_type)t);
+        }
     }
     if (st != VMTP_OK) {
         goto out;
+    }
+    if (w.found > 0) {
+        VLOG(&s->ctx->log, VMTP_LOG_INFO,
+             "run %s: %zu more resources found by the tag " RES_PREFIX "%s-*",
+             run_id, w.found, run_id);
+    }
+    nleft += w.left;
+    if (first.code == VMTP_OK) {
+        first = w.first;
     }
     if (nleft == 0) {
         st = vmtp_ledger_done(l);
@@ -1058,9 +1350,48 @@ out:
     if (left != NULL) {
         *left += nleft;
     }
+    free(w.proj_q);
     vmtp_ledger_run_release(&run);
     vmtp_ledger_close(l);
     return st;
+}
+
+/* No ledger for run_id: sweep by its tag alone. */
+static enum vmtp_status
+sweep_only(struct vmtp_os_session *s,
+           const char *state_dir,
+           const char *run_id,
+           size_t *left)
+{
+    struct sweep w;
+    enum vmtp_status st = sweep_init(&w, s, run_id);
+
+    VLOG(&s->ctx->log, VMTP_LOG_INFO,
+         "no ledger for run %s in %s/ledger: sweeping by its tag", run_id,
+         state_dir);
+    for (int t = 0; t < VMTP_RES_NTYPES && st == VMTP_OK; t++) {
+        st = sweep_type(&w, (enum vmtp_res_type)t);
+    }
+    free(w.proj_q);
+    if (left != NULL) {
+        *left += w.left;
+    }
+    if (st != VMTP_OK) {
+        return st;
+    }
+    if (w.left > 0) {
+        s->ctx->err = w.first;
+        return w.first.code;
+    }
+    if (w.found == 0) {
+        return vmtp_set_error(s->ctx, VMTP_E_NOTFOUND,
+                              "no ledger for run '%s' in %s/ledger and "
+                              "nothing named " RES_PREFIX "%s-* in the cloud",
+                              run_id, state_dir, run_id);
+    }
+    VLOG(&s->ctx->log, VMTP_LOG_INFO,
+         "run %s: %zu resources found by the tag and deleted", run_id, w.found);
+    return VMTP_OK;
 }
 
 enum vmtp_status
@@ -1091,11 +1422,8 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
             return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
         }
         if (stat(path, &sb) != 0) {
-            st = vmtp_set_error(s->ctx, VMTP_E_NOTFOUND,
-                                "no ledger for run '%s' in %s/ledger", run_id,
-                                state_dir);
             free(path);
-            return st;
+            return sweep_only(s, state_dir, run_id, left);
         }
         free(path);
         return cleanup_one(s, state_dir, run_id, left);

@@ -48,6 +48,33 @@ const char *vmtp_res_type_name(enum vmtp_res_type t);
 /* True if run_id is 1-64 characters of [A-Za-z0-9_.-] (not "." or ".."). */
 bool vmtp_run_id_valid(const char *run_id);
 
+/*
+ * The run's tag. Every resource vmtp creates is named
+ *
+ *   vmtp-<run_id>-<what>        what: 1-32 of [A-Za-z0-9] (no '-', '_', '.')
+ *
+ * or, when its name must stay a configured one, carries the token
+ * "vmtp-run:<run_id>" in its description (networks, security groups,
+ * floating IPs). Because <what> has no separator, a name belongs to at
+ * most one run id even though run ids may contain '-' ("vmtp-a-b-net"
+ * is run "a-b"'s, never run "a"'s). The cleanup sweep deletes only what
+ * matches these rules for the run being cleaned up.
+ */
+#define VMTP_RES_DESC_TAG "vmtp-run:"
+
+/* "vmtp-<run_id>-<what>" (owned), or NULL for a bad run id or what. */
+char *vmtp_res_name(const char *run_id, const char *what);
+/* "vmtp-run:<run_id>" (owned), or NULL for a bad run id. */
+char *vmtp_res_desc(const char *run_id);
+/* True if `name` is "vmtp-<run_id>-<what>" by the rule above. */
+bool vmtp_res_name_of_run(const char *name, const char *run_id);
+/*
+ * True if `desc` holds the token "vmtp-run:<run_id>" (at the start or
+ * after a blank, and not followed by a run-id character), or is itself a
+ * name of the run (floating IPs carry their name in the description).
+ */
+bool vmtp_res_desc_of_run(const char *desc, const char *run_id);
+
 struct vmtp_ledger;
 
 /*
@@ -102,9 +129,14 @@ void vmtp_ledger_run_release(struct vmtp_ledger_run *r);
  * Delete what run run_id (NULL: every unfinished run under state_dir)
  * left behind, through session s, in dependency order; record each
  * deletion in the ledger and mark the run done when nothing is left.
+ * Besides the ledger's entries, each type is swept: every resource of
+ * the session's project that carries the run's tag (see vmtp_res_name)
+ * is deleted too, never a shared or external network. A run id without
+ * a ledger (another machine, a lost state directory) is swept only.
  * Idempotent. *left (may be NULL) receives the number of resources that
- * could not be deleted. Errors: VMTP_E_NOTFOUND (no ledger for run_id),
- * VMTP_E_SYS, and API errors other than "not found".
+ * could not be deleted. Errors: VMTP_E_NOTFOUND (no ledger for run_id
+ * and nothing tagged with it in the cloud), VMTP_E_SYS, and API errors
+ * other than "not found".
  */
 enum vmtp_status vmtp_ledger_cleanup(struct vmtp_os_session *s,
                                      const char *state_dir,

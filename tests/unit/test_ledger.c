@@ -148,6 +148,74 @@ test_run_id_validation(void **state)
     assert_null(l);
 }
 
+static void
+test_tag_names(void **state)
+{
+    char *n = vmtp_res_name("a1b2c3d", "net0");
+    char *d = vmtp_res_desc("a1b2c3d");
+
+    (void)state;
+    assert_string_equal(n, "vmtp-a1b2c3d-net0");
+    assert_string_equal(d, "vmtp-run:a1b2c3d");
+    free(n);
+    free(d);
+    /* <what> is alphanumeric only, the run id must be valid */
+    assert_null(vmtp_res_name("a1b2c3d", "net-0"));
+    assert_null(vmtp_res_name("a1b2c3d", ""));
+    assert_null(vmtp_res_name("a1b2c3d", "x23456789012345678901234567890123"));
+    assert_null(vmtp_res_name("a/b", "net"));
+    assert_null(vmtp_res_desc(".."));
+}
+
+static void
+test_tag_name_matching(void **state)
+{
+    (void)state;
+    assert_true(vmtp_res_name_of_run("vmtp-a1b2c3d-net0", "a1b2c3d"));
+    assert_true(vmtp_res_name_of_run("vmtp-vt-cx12-2-srv", "vt-cx12-2"));
+    /* the same prefix, another run: never ours */
+    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-net0", "a1b2c3"));
+    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3dx-net0", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("vmtp-vt-cx12-20-srv", "vt-cx12-2"));
+    /* a run id with '-' owns the name; its prefix run does not */
+    assert_true(vmtp_res_name_of_run("vmtp-a-b-net", "a-b"));
+    assert_false(vmtp_res_name_of_run("vmtp-a-b-net", "a"));
+    assert_false(vmtp_res_name_of_run("vmtp-a-b-net-keep", "a-b"));
+    /* the shape: prefix, run id, one alphanumeric word */
+    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-net_0", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("xvmtp-a1b2c3d-net0", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("pns-a1b2c3d-net0", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("VMTP-a1b2c3d-net0", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run(NULL, "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("vmtp-..-net", ".."));
+    assert_false(vmtp_res_name_of_run("", "a1b2c3d"));
+    /* names are matched exactly, no pattern in the run id */
+    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-net0", "a1b2c3."));
+}
+
+static void
+test_tag_description_matching(void **state)
+{
+    (void)state;
+    assert_true(vmtp_res_desc_of_run("vmtp-run:a1b2c3d", "a1b2c3d"));
+    assert_true(vmtp_res_desc_of_run("PNS net vmtp-run:a1b2c3d", "a1b2c3d"));
+    assert_true(
+            vmtp_res_desc_of_run("vmtp-run:a1b2c3d, made by vmtp", "a1b2c3d"));
+    assert_true(vmtp_res_desc_of_run("vmtp-a1b2c3d-fip1", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d", "a1b2c3"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d-2", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("xvmtp-run:a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run: a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("run a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run(NULL, "a1b2c3d"));
+    /* a later token can match after a foreign one */
+    assert_true(
+            vmtp_res_desc_of_run("vmtp-run:zz vmtp-run:a1b2c3d", "a1b2c3d"));
+}
+
 int
 main(void)
 {
@@ -155,6 +223,9 @@ main(void)
             cmocka_unit_test(test_ledger_round_trip),
             cmocka_unit_test(test_ledger_rejects_garbage),
             cmocka_unit_test(test_run_id_validation),
+            cmocka_unit_test(test_tag_names),
+            cmocka_unit_test(test_tag_name_matching),
+            cmocka_unit_test(test_tag_description_matching),
     };
 
     return cmocka_run_group_tests_name("ledger", tests, setup, teardown);
