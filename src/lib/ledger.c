@@ -1093,80 +1093,100 @@ struct sweep {
     struct vmtp_error first;
 };
 
-static enum vmtp_status
-sweep_list(struct sweep *w, enum vmtp_res_type t, struct idv *ids)
-{
-    struct vmtp_os_session *s = w->s;
-    const char *r = w->run_id;
-    enum vmtp_status st = VMTP_OK;
-
-#define SWEEP_LIST(ltype, call, cond, idf)                  \
-    do {                                                    \
-        struct ltype l = {0};                               \
-        st = (call);                                        \
-        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) { \
-            if (cond) {                                     \
-                st = idv_add(s, ids, l.items[i].idf);       \
-            }                                               \
-        }                                                   \
-        ltype##_free(&l);                                   \
-    } while (0)
-
-    switch (t) {
-    case VMTP_RES_SERVER:
-        SWEEP_LIST(vmtp_os_server_list, vmtp_os_servers(s, "^" RES_PREFIX, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r), id);
-        break;
-    case VMTP_RES_FIP:
-        SWEEP_LIST(vmtp_os_fip_list, vmtp_os_fips(s, w->proj_q, &l),
-                   vmtp_res_desc_of_run(l.items[i].description, r), id);
-        break;
-    case VMTP_RES_ROUTER_IF:
-        break; /* with the subnets (below) and the routers (delete_router) */
-    case VMTP_RES_PORT:
-        SWEEP_LIST(vmtp_os_port_list, vmtp_os_ports(s, w->proj_q, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r), id);
-        break;
-    case VMTP_RES_ROUTER:
-        SWEEP_LIST(vmtp_os_router_list, vmtp_os_routers(s, w->proj_q, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r), id);
-        break;
-    case VMTP_RES_SUBNET:
-        SWEEP_LIST(vmtp_os_subnet_list, vmtp_os_subnets(s, w->proj_q, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r), id);
-        break;
-    case VMTP_RES_NETWORK:
-        /* never a shared or external network, whatever its name */
-        SWEEP_LIST(vmtp_os_network_list, vmtp_os_networks(s, w->proj_q, &l),
-                   !l.items[i].shared && !l.items[i].external &&
-                           (vmtp_res_name_of_run(l.items[i].name, r) ||
-                            vmtp_res_desc_of_run(l.items[i].description, r)),
-                   id);
-        break;
-    case VMTP_RES_SECGROUP:
-        SWEEP_LIST(vmtp_os_secgroup_list, vmtp_os_secgroups(s, w->proj_q, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r) ||
-                           vmtp_res_desc_of_run(l.items[i].description, r),
-                   id);
-        break;
-    case VMTP_RES_KEYPAIR:
-        SWEEP_LIST(vmtp_os_keypair_list, vmtp_os_keypairs(s, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r), name);
-        break;
-    case VMTP_RES_FLAVOR:
-        SWEEP_LIST(vmtp_os_flavor_list, vmtp_os_flavors(s, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r), id);
-        break;
-    case VMTP_RES_IMAGE:
-        SWEEP_LIST(vmtp_os_image_list, vmtp_os_images(s, NULL, &l),
-                   vmtp_res_name_of_run(l.items[i].name, r), id);
-        break;
-    case VMTP_RES_NTYPES:
-        break;
+/*
+ * One lister per type: the ids of the session project's resources of
+ * that type that carry the run's tag (l: the list, r: the run id).
+ */
+#define SWEEP_FN(fname, ltype, call, cond, idf)                     \
+    static enum vmtp_status fname(struct sweep *w, struct idv *ids) \
+    {                                                               \
+        struct vmtp_os_session *s = w->s;                           \
+        const char *r = w->run_id;                                  \
+        struct ltype l = {0};                                       \
+        enum vmtp_status st = (call);                               \
+                                                                    \
+        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {         \
+            if (cond) {                                             \
+                st = idv_add(s, ids, l.items[i].idf);               \
+            }                                                       \
+        }                                                           \
+        ltype##_free(&l);                                           \
+        return st;                                                  \
     }
-#undef SWEEP_LIST
-    return st;
-}
+
+SWEEP_FN(sweep_servers,
+         vmtp_os_server_list,
+         vmtp_os_servers(s, "^" RES_PREFIX, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_fips,
+         vmtp_os_fip_list,
+         vmtp_os_fips(s, w->proj_q, &l),
+         vmtp_res_desc_of_run(l.items[i].description, r),
+         id)
+SWEEP_FN(sweep_ports,
+         vmtp_os_port_list,
+         vmtp_os_ports(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_routers,
+         vmtp_os_router_list,
+         vmtp_os_routers(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_subnets,
+         vmtp_os_subnet_list,
+         vmtp_os_subnets(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+/* never a shared or external network, whatever its name */
+SWEEP_FN(sweep_networks,
+         vmtp_os_network_list,
+         vmtp_os_networks(s, w->proj_q, &l),
+         !l.items[i].shared && !l.items[i].external &&
+                 (vmtp_res_name_of_run(l.items[i].name, r) ||
+                  vmtp_res_desc_of_run(l.items[i].description, r)),
+         id)
+SWEEP_FN(sweep_secgroups,
+         vmtp_os_secgroup_list,
+         vmtp_os_secgroups(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r) ||
+                 vmtp_res_desc_of_run(l.items[i].description, r),
+         id)
+SWEEP_FN(sweep_keypairs,
+         vmtp_os_keypair_list,
+         vmtp_os_keypairs(s, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         name)
+SWEEP_FN(sweep_flavors,
+         vmtp_os_flavor_list,
+         vmtp_os_flavors(s, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_images,
+         vmtp_os_image_list,
+         vmtp_os_images(s, NULL, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+#undef SWEEP_FN
+
+typedef enum vmtp_status sweep_fn(struct sweep *w, struct idv *ids);
+
+/* Router interfaces have no name: they go with the subnets (below) and
+ * with the routers (delete_router). */
+static sweep_fn *const sweepers[VMTP_RES_NTYPES] = {
+        [VMTP_RES_SERVER] = sweep_servers,
+        [VMTP_RES_FIP] = sweep_fips,
+        [VMTP_RES_ROUTER_IF] = NULL,
+        [VMTP_RES_PORT] = sweep_ports,
+        [VMTP_RES_ROUTER] = sweep_routers,
+        [VMTP_RES_SUBNET] = sweep_subnets,
+        [VMTP_RES_NETWORK] = sweep_networks,
+        [VMTP_RES_SECGROUP] = sweep_secgroups,
+        [VMTP_RES_KEYPAIR] = sweep_keypairs,
+        [VMTP_RES_FLAVOR] = sweep_flavors,
+        [VMTP_RES_IMAGE] = sweep_images,
+};
 
 /*
  * A tagged subnet may still be attached to a router that is not the
@@ -1224,7 +1244,7 @@ sweep_type(struct sweep *w, enum vmtp_res_type t)
 {
     struct vmtp_os_session *s = w->s;
     struct idv ids = {0};
-    enum vmtp_status st = sweep_list(w, t, &ids);
+    enum vmtp_status st = sweepers[t] != NULL ? sweepers[t](w, &ids) : VMTP_OK;
 
     for (size_t i = 0; st == VMTP_OK && i < ids.n; i++) {
         enum vmtp_status ds = VMTP_OK;
