@@ -93,9 +93,10 @@ VMTP_API enum vmtp_status vmtp_creds_check(struct vmtp_ctx *ctx);
  * and marks the run finished. Resources vmtp found and only reused are
  * never deleted. Idempotent: a second call does nothing.
  *
- * Every resource named "vmtp-<run_id>-<word>" (or whose description holds
- * "vmtp-run:<run_id>") in the credentials' project is deleted too, even
- * without a ledger entry; shared and external networks never are.
+ * Every resource named "<name>-<run_id>" (run ids without '-', 6 or more
+ * characters) or whose description holds "vmtp-run:<run_id>" in the
+ * credentials' project is deleted too, even without a ledger entry;
+ * shared and external networks never are.
  *
  * Uses the OpenStack credentials held by ctx. Errors: VMTP_E_INVAL (bad
  * run id, no credentials), VMTP_E_NOTFOUND (no ledger for run_id and

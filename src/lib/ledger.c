@@ -71,31 +71,30 @@ vmtp_run_id_valid(const char *run_id)
 
 /* ---- the run's tag in names and descriptions --------------------------- */
 
-#define RES_PREFIX   "vmtp-"
-#define RES_WHAT_MAX 32
+#define RES_BASE_MAX 128
 
-static bool
-what_valid(const char *what, size_t n)
+bool
+vmtp_run_id_sweepable(const char *run_id)
 {
-    if (n == 0 || n > RES_WHAT_MAX) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!isalnum((unsigned char)what[i])) {
-            return false;
-        }
-    }
-    return true;
+    return vmtp_run_id_valid(run_id) && strchr(run_id, '-') == NULL &&
+           strlen(run_id) >= VMTP_RUN_ID_SWEEP_MIN;
 }
 
 char *
-vmtp_res_name(const char *run_id, const char *what)
+vmtp_res_name(const char *run_id, const char *base)
 {
     char *n = NULL;
+    size_t bl = base != NULL ? strlen(base) : 0;
 
-    if (!vmtp_run_id_valid(run_id) || what == NULL ||
-        !what_valid(what, strlen(what)) ||
-        asprintf(&n, RES_PREFIX "%s-%s", run_id, what) < 0) {
+    if (!vmtp_run_id_valid(run_id) || bl == 0 || bl > RES_BASE_MAX) {
+        return NULL;
+    }
+    for (size_t i = 0; i < bl; i++) {
+        if (iscntrl((unsigned char)base[i])) {
+            return NULL;
+        }
+    }
+    if (asprintf(&n, "%s-%s", base, run_id) < 0) {
         return NULL;
     }
     return n;
@@ -116,20 +115,17 @@ vmtp_res_desc(const char *run_id)
 bool
 vmtp_res_name_of_run(const char *name, const char *run_id)
 {
-    size_t plen = strlen(RES_PREFIX);
-    const char *dash;
+    size_t nlen;
     size_t rlen;
 
-    if (name == NULL || !vmtp_run_id_valid(run_id) ||
-        strncmp(name, RES_PREFIX, plen) != 0) {
+    if (name == NULL || !vmtp_run_id_sweepable(run_id)) {
         return false;
     }
-    /* <what> has no '-': the run id ends at the last one */
-    dash = strrchr(name, '-');
+    nlen = strlen(name);
     rlen = strlen(run_id);
-    return dash == name + plen + rlen &&
-           strncmp(name + plen, run_id, rlen) == 0 &&
-           what_valid(dash + 1, strlen(dash + 1));
+    /* "<base>-<run_id>": the run id is everything after the last '-' */
+    return nlen > rlen + 1 && name[nlen - rlen - 1] == '-' &&
+           strcmp(name + nlen - rlen, run_id) == 0;
 }
 
 static bool
@@ -1087,9 +1083,10 @@ delete_entry(struct vmtp_os_session *s, const struct vmtp_ledger_entry *e)
 struct sweep {
     struct vmtp_os_session *s;
     const char *run_id;
-    char *proj_q; /* "project_id=<id>": only the session's project */
-    size_t found; /* tagged resources seen */
-    size_t left;  /* of which could not be deleted */
+    char *proj_q;  /* "project_id=<id>": only the session's project */
+    char *name_re; /* Nova's name filter: "-<run_id>$" */
+    size_t found;  /* tagged resources seen */
+    size_t left;   /* of which could not be deleted */
     struct vmtp_error first;
 };
 
@@ -1116,7 +1113,7 @@ struct sweep {
 
 SWEEP_FN(sweep_servers,
          vmtp_os_server_list,
-         vmtp_os_servers(s, "^" RES_PREFIX, &l),
+         vmtp_os_servers(s, w->name_re, &l),
          vmtp_res_name_of_run(l.items[i].name, r),
          id)
 SWEEP_FN(sweep_fips,
@@ -1281,6 +1278,26 @@ sweep_init(struct sweep *w, struct vmtp_os_session *s, const char *run_id)
         w->proj_q = NULL;
         return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
     }
+    {
+        /* a regex: the run id's '.' must be literal */
+        struct vx_buf re;
+
+        vx_buf_init(&re, 256);
+        (void)vx_buf_adds(&re, "-");
+        for (const char *p = run_id; *p != '\0'; p++) {
+            if (*p == '.') {
+                (void)vx_buf_adds(&re, "\\.");
+            } else {
+                (void)vx_buf_add(&re, p, 1);
+            }
+        }
+        (void)vx_buf_adds(&re, "$");
+        w->name_re = vx_strdup(vx_buf_str(&re));
+        vx_buf_release(&re);
+        if (w->name_re == NULL) {
+            return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+        }
+    }
     return VMTP_OK;
 }
 
@@ -1353,8 +1370,8 @@ cleanup_one(struct vmtp_os_session *s,
     }
     if (w.found > 0) {
         VLOG(&s->ctx->log, VMTP_LOG_INFO,
-             "run %s: %zu more resources found by the tag " RES_PREFIX "%s-*",
-             run_id, w.found, run_id);
+             "run %s: %zu more resources found by the tag *-%s", run_id,
+             w.found, run_id);
     }
     nleft += w.left;
     if (first.code == VMTP_OK) {
@@ -1371,6 +1388,7 @@ out:
         *left += nleft;
     }
     free(w.proj_q);
+    free(w.name_re);
     vmtp_ledger_run_release(&run);
     vmtp_ledger_close(l);
     return st;
@@ -1393,6 +1411,7 @@ sweep_only(struct vmtp_os_session *s,
         st = sweep_type(&w, (enum vmtp_res_type)t);
     }
     free(w.proj_q);
+    free(w.name_re);
     if (left != NULL) {
         *left += w.left;
     }
@@ -1406,8 +1425,13 @@ sweep_only(struct vmtp_os_session *s,
     if (w.found == 0) {
         return vmtp_set_error(s->ctx, VMTP_E_NOTFOUND,
                               "no ledger for run '%s' in %s/ledger and "
-                              "nothing named " RES_PREFIX "%s-* in the cloud",
-                              run_id, state_dir, run_id);
+                              "nothing named *-%s in the cloud%s",
+                              run_id, state_dir, run_id,
+                              vmtp_run_id_sweepable(run_id)
+                                      ? ""
+                                      : " (a run id with '-' or shorter "
+                                        "than 6 characters is never "
+                                        "matched by name)");
     }
     VLOG(&s->ctx->log, VMTP_LOG_INFO,
          "run %s: %zu resources found by the tag and deleted", run_id, w.found);

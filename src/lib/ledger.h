@@ -51,22 +51,27 @@ bool vmtp_run_id_valid(const char *run_id);
 /*
  * The run's tag. Every resource vmtp creates is named
  *
- *   vmtp-<run_id>-<what>        what: 1-32 of [A-Za-z0-9] (no '-', '_', '.')
+ *   <base>-<run_id>          e.g. "pns-internal-net-1a2b3c4"
  *
- * or, when its name must stay a configured one, carries the token
- * "vmtp-run:<run_id>" in its description (networks, security groups,
- * floating IPs). Because <what> has no separator, a name belongs to at
- * most one run id even though run ids may contain '-' ("vmtp-a-b-net"
- * is run "a-b"'s, never run "a"'s). The cleanup sweep deletes only what
- * matches these rules for the run being cleaned up.
+ * (base: the configured name), or carries the token "vmtp-run:<run_id>"
+ * in its description. The cleanup sweep deletes what matches these rules
+ * for the run being cleaned up, nothing else. A name belongs to the run
+ * id after its last '-', so only run ids without '-' and at least
+ * VMTP_RUN_ID_SWEEP_MIN characters long are matched by name (vmtp's own
+ * run ids are 7 hex digits); the description token works for any run id.
  */
-#define VMTP_RES_DESC_TAG "vmtp-run:"
+#define VMTP_RES_DESC_TAG     "vmtp-run:"
+#define VMTP_RUN_ID_SWEEP_MIN 6
 
-/* "vmtp-<run_id>-<what>" (owned), or NULL for a bad run id or what. */
-char *vmtp_res_name(const char *run_id, const char *what);
+/* True if names can be matched to run_id (see above). */
+bool vmtp_run_id_sweepable(const char *run_id);
+/* "<base>-<run_id>" (owned), or NULL for a bad run id, an empty base, a
+ * base over 128 bytes or with control characters. */
+char *vmtp_res_name(const char *run_id, const char *base);
 /* "vmtp-run:<run_id>" (owned), or NULL for a bad run id. */
 char *vmtp_res_desc(const char *run_id);
-/* True if `name` is "vmtp-<run_id>-<what>" by the rule above. */
+/* True if `name` is "<base>-<run_id>" (base non-empty) and run_id is
+ * sweepable. */
 bool vmtp_res_name_of_run(const char *name, const char *run_id);
 /*
  * True if `desc` holds the token "vmtp-run:<run_id>" (at the start or
@@ -131,7 +136,8 @@ void vmtp_ledger_run_release(struct vmtp_ledger_run *r);
  * deletion in the ledger and mark the run done when nothing is left.
  * Besides the ledger's entries, each type is swept: every resource of
  * the session's project that carries the run's tag (see vmtp_res_name)
- * is deleted too, never a shared or external network. A run id without
+ * is deleted too, never a shared or external network; a tagged subnet is
+ * first detached from any router. A run id without
  * a ledger (another machine, a lost state directory) is swept only.
  * Idempotent. *left (may be NULL) receives the number of resources that
  * could not be deleted. Errors: VMTP_E_NOTFOUND (no ledger for run_id

@@ -21,6 +21,8 @@ seq_bin=$1; shift
 [[ -n ${OS_AUTH_URL:-} ]] || { echo "OS_AUTH_URL not set: run through tests/lab/openstack/run-cloud-tests.sh"; exit 1; }
 tag=${VMTP_TEST_TAG:-vt-os}
 state=$(mktemp -d "/tmp/$tag-fault-XXXXXX")
+# run ids have no '-': names "<what>-<run id>" are then the run's alone
+run_prefix="${tag//-/}$$s"
 trap 'rm -rf "$state"' EXIT
 # run a private copy: a rebuild during the (long) test must not swap it
 cp "$seq_bin" "$state/os_sequence" || exit 1
@@ -35,7 +37,7 @@ while read -r n kind res; do what[$n]="$kind $res"; done < <("$seq_bin" checkpoi
 
 snapshot() {
   if [[ ${VMTP_OS_FAULT_SHARED:-0} == 1 ]]; then
-    "$seq_bin" snapshot | { grep -F -- "vmtp-$tag$$-" || true; }
+    "$seq_bin" snapshot | { grep -F -- "-$run_prefix" || true; }
   else
     "$seq_bin" snapshot
   fi
@@ -47,11 +49,11 @@ fails=0
 for step in $steps; do
   t0=$(date +%s)
   k=${step%L}
-  run_id="$tag$$-$step"
+  run_id="$run_prefix$step"
   ("$seq_bin" run "$state" "$run_id" "$k" >"$state/run-$step.log" 2>&1; exit $?) 2>/dev/null
   rc=$?
   # "<n>L": the ledger is lost too; only the sweep by the run's tag
-  # (vmtp-<run_id>-*) can find what the run made
+  # (*-<run_id>) can find what the run made
   [[ $step == "$k" ]] || rm -f "$state/ledger/$run_id.log"
   "$seq_bin" cleanup "$state" "$run_id" >"$state/cleanup-$step.log" 2>&1
   crc=$?
@@ -59,7 +61,7 @@ for step in $steps; do
   # ledger it says that nothing carries the tag)
   "$seq_bin" cleanup "$state" "$run_id" >>"$state/cleanup-$step.log" 2>&1
   crc2=$?
-  if [[ $step != "$k" && $crc2 == 1 ]] && grep -q "nothing named vmtp-$run_id-" "$state/cleanup-$step.log"; then
+  if [[ $step != "$k" && $crc2 == 1 ]] && grep -qF "nothing named *-$run_id " "$state/cleanup-$step.log"; then
     crc2=0
   fi
   snapshot >"$state/after-$step" 2>>"$state/cleanup-$step.log"

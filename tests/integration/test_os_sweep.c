@@ -75,8 +75,9 @@ group_setup(void **state)
         return -1; /* a failure, never a skip */
     }
     (void)snprintf(f.tmp, sizeof(f.tmp), "/tmp/vt-cx-XXXXXX");
-    (void)snprintf(f.run, sizeof(f.run), "vt-cx%ld", (long)getpid());
-    (void)snprintf(f.other, sizeof(f.other), "vt-cx%ld0", (long)getpid());
+    /* run ids without '-' (see ledger.h); names carry "vt-cx" */
+    (void)snprintf(f.run, sizeof(f.run), "vtcx%ld", (long)getpid());
+    (void)snprintf(f.other, sizeof(f.other), "vtcx%ld0", (long)getpid());
     if (mkdtemp(f.tmp) == NULL || vmtp_os_ctx_session(f.ctx, &f.s) != VMTP_OK) {
         (void)fprintf(stderr, "cannot authenticate to the lab: %s\n",
                       f.ctx->err.msg);
@@ -93,10 +94,12 @@ group_teardown(void **state)
     char run2[80];
 
     /* whatever a failed test left: the sweeps of both runs, and of the
-     * run that owns the "vmtp-<run>-net-keep" look-alike */
-    (void)snprintf(run2, sizeof(run2), "%s-net", f->run);
+     * runs that own the look-alikes */
     (void)vmtp_cleanup(f->ctx, f->tmp, f->run);
     (void)vmtp_cleanup(f->ctx, f->tmp, f->other);
+    (void)snprintf(run2, sizeof(run2), "net_%s", f->run);
+    (void)vmtp_cleanup(f->ctx, f->tmp, run2);
+    (void)snprintf(run2, sizeof(run2), "%s.keep", f->run);
     (void)vmtp_cleanup(f->ctx, f->tmp, run2);
     vmtp_ctx_free(f->ctx);
     rmrf(f->tmp);
@@ -254,13 +257,13 @@ test_sweep_by_tag(void **state)
     const char *r = f->run;
     char *pub = pubkey(f->tmp);
     char *ext = ext_network(s);
-    char *kp = tagged(r, "kp");
-    char *kp_other = tagged(f->other, "kp");
+    char *kp = tagged(r, "vt-cx-kp");
+    char *kp_other = tagged(f->other, "vt-cx-kp");
     char *desc = vmtp_res_desc(r);
     char *desc_other = vmtp_res_desc(f->other);
-    char *n_net = tagged(r, "net");
-    char *n_srv = tagged(r, "srv");
-    char *n_fip = tagged(r, "fip");
+    char *n_net = tagged(r, "vt-cx-net");
+    char *n_srv = tagged(r, "vt-cx-srv");
+    char *n_fip = tagged(r, "vt-cx-fip");
     char keep_net_name[96];
     char keep_rt_name[96];
     char *img = NULL, *sg = NULL, *sg_desc = NULL, *sg_other = NULL;
@@ -288,32 +291,34 @@ test_sweep_by_tag(void **state)
 
     /* the run's resources, created without a ledger id */
     expect_ok(s->ctx, vmtp_os_keypair_create(s, kp, pub));
-    expect_ok(s->ctx, vmtp_os_flavor_create(s, tagged(r, "flavor"), 1, 128, 1,
-                                            NULL, &fl));
+    expect_ok(s->ctx, vmtp_os_flavor_create(s, tagged(r, "vt-cx-flavor"), 1,
+                                            128, 1, NULL, &fl));
+    expect_ok(s->ctx, vmtp_os_image_create(s, tagged(r, "vt-cx-image"), NULL,
+                                           NULL, &img));
     expect_ok(s->ctx,
-              vmtp_os_image_create(s, tagged(r, "image"), NULL, NULL, &img));
-    expect_ok(s->ctx, vmtp_os_secgroup_create(s, tagged(r, "sg"), "", &sg));
+              vmtp_os_secgroup_create(s, tagged(r, "vt-cx-sg"), "", &sg));
     /* a configured name, tagged in the description */
     expect_ok(s->ctx,
               vmtp_os_secgroup_create(s, "vt-cx-pns-security", desc, &sg_desc));
     expect_ok(s->ctx, vmtp_os_network_create(s, n_net, NULL, &net));
     expect_ok(s->ctx, vmtp_os_network_create(s, "vt-cx-pns-internal-net", desc,
                                              &net_desc));
-    ss.name = tagged(r, "sub");
+    ss.name = tagged(r, "vt-cx-sub");
     ss.network_id = net;
     expect_ok(s->ctx, vmtp_os_subnet_create(s, &ss, &sub));
     /* the second subnet on a network of its own: the port's address
      * must come from the routed subnet */
     expect_ok(s->ctx,
-              vmtp_os_network_create(s, tagged(r, "net2"), NULL, &net2));
-    ss.name = tagged(r, "sub2");
+              vmtp_os_network_create(s, tagged(r, "vt-cx-net2"), NULL, &net2));
+    ss.name = tagged(r, "vt-cx-sub2");
     ss.network_id = net2;
     ss.cidr = "198.19.82.0/24";
     expect_ok(s->ctx, vmtp_os_subnet_create(s, &ss, &sub2));
-    expect_ok(s->ctx, vmtp_os_router_create(s, tagged(r, "router"), ext, &rt));
-    expect_ok(s->ctx, vmtp_os_router_add_interface(s, rt, sub));
     expect_ok(s->ctx,
-              vmtp_os_port_create(s, tagged(r, "port"), net, sg, NULL, &port));
+              vmtp_os_router_create(s, tagged(r, "vt-cx-router"), ext, &rt));
+    expect_ok(s->ctx, vmtp_os_router_add_interface(s, rt, sub));
+    expect_ok(s->ctx, vmtp_os_port_create(s, tagged(r, "vt-cx-port"), net, sg,
+                                          NULL, &port));
     expect_ok(s->ctx, vmtp_os_fip_create(s, ext, port, n_fip, &fip));
     sp.name = n_srv;
     sp.network_id = net; /* nova makes the port: it has no name */
@@ -340,14 +345,14 @@ test_sweep_by_tag(void **state)
 
     /* what must survive */
     expect_ok(s->ctx, vmtp_os_keypair_create(s, kp_other, pub));
-    expect_ok(s->ctx, vmtp_os_secgroup_create(s, tagged(f->other, "sg"),
+    expect_ok(s->ctx, vmtp_os_secgroup_create(s, tagged(f->other, "vt-cx-sg"),
                                               desc_other, &sg_other));
-    expect_ok(s->ctx, vmtp_os_network_create(s, tagged(f->other, "net"),
+    expect_ok(s->ctx, vmtp_os_network_create(s, tagged(f->other, "vt-cx-net"),
                                              desc_other, &net_other));
     expect_ok(s->ctx,
               vmtp_os_network_create(s, keep_net_name, NULL, &net_keep));
     /* a shared network with the run's name is never the run's to delete */
-    expect_ok(s->ctx, vmtp_os_network_create(s, tagged(r, "shared"), NULL,
+    expect_ok(s->ctx, vmtp_os_network_create(s, tagged(r, "vt-cx-shared"), NULL,
                                              &net_shared));
     body = vmtp_json_pack(&s->ctx->err, "{s:{s:b}}", "network", "shared", 1);
     assert_non_null(body);
@@ -396,13 +401,13 @@ test_sweep_by_tag(void **state)
      * for them, found by tag only; a run with nothing is NOTFOUND */
     expect_ok(f->ctx, vmtp_cleanup(f->ctx, f->tmp, f->other));
     assert_int_equal(count_tagged(s, f->other, true), 0);
-    (void)snprintf(q, sizeof(q), "%s-net", r);
+    (void)snprintf(q, sizeof(q), "net_%s", r);
     expect_ok(f->ctx, vmtp_cleanup(f->ctx, f->tmp, q));
     assert_false(network_exists(s, net_keep));
-    (void)snprintf(q, sizeof(q), "%s-keep", r);
+    (void)snprintf(q, sizeof(q), "%s.keep", r);
     expect_ok(f->ctx, vmtp_cleanup(f->ctx, f->tmp, q));
     assert_int_equal(vmtp_cleanup(f->ctx, f->tmp, q), VMTP_E_NOTFOUND);
-    assert_non_null(strstr(f->ctx->err.msg, "nothing named vmtp-"));
+    assert_non_null(strstr(f->ctx->err.msg, "nothing named *-"));
     /* the shared one was never touched: delete it ourselves */
     assert_true(network_exists(s, net_shared));
     expect_ok(s->ctx, vmtp_os_network_delete(s, net_shared));
@@ -551,7 +556,7 @@ test_clouds_yaml_against_lab(void **state)
      * secure.yaml */
     acbody = vmtp_json_pack(
             &f->ctx->err, "{s:{s:s, s:s}}", "application_credential", "name",
-            tagged(f->run, "appcred"), "secret", "vt-cx-app-s3cret");
+            tagged(f->run, "vt-cx-appcred"), "secret", "vt-cx-app-s3cret");
     assert_non_null(acbody);
     assert_true(asprintf(&acpath, "/users/%s/application_credentials",
                          f->s->cat.user_id) > 0);

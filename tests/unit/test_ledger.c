@@ -151,48 +151,53 @@ test_run_id_validation(void **state)
 static void
 test_tag_names(void **state)
 {
-    char *n = vmtp_res_name("a1b2c3d", "net0");
+    char *n = vmtp_res_name("a1b2c3d", "pns-internal-net");
     char *d = vmtp_res_desc("a1b2c3d");
 
     (void)state;
-    assert_string_equal(n, "vmtp-a1b2c3d-net0");
+    assert_string_equal(n, "pns-internal-net-a1b2c3d");
     assert_string_equal(d, "vmtp-run:a1b2c3d");
     free(n);
     free(d);
-    /* <what> is alphanumeric only, the run id must be valid */
-    assert_null(vmtp_res_name("a1b2c3d", "net-0"));
     assert_null(vmtp_res_name("a1b2c3d", ""));
-    assert_null(vmtp_res_name("a1b2c3d", "x23456789012345678901234567890123"));
+    assert_null(vmtp_res_name("a1b2c3d", NULL));
+    assert_null(vmtp_res_name("a1b2c3d", "tab\there"));
     assert_null(vmtp_res_name("a/b", "net"));
     assert_null(vmtp_res_desc(".."));
+    /* only run ids without '-', 6 characters or more, match by name */
+    assert_true(vmtp_run_id_sweepable("a1b2c3d"));
+    assert_true(vmtp_run_id_sweepable("vtcx12_3.4"));
+    assert_false(vmtp_run_id_sweepable("vt-cx123"));
+    assert_false(vmtp_run_id_sweepable("a1b2c"));
+    assert_false(vmtp_run_id_sweepable("../x"));
 }
 
 static void
 test_tag_name_matching(void **state)
 {
     (void)state;
-    assert_true(vmtp_res_name_of_run("vmtp-a1b2c3d-net0", "a1b2c3d"));
-    assert_true(vmtp_res_name_of_run("vmtp-vt-cx12-2-srv", "vt-cx12-2"));
-    /* the same prefix, another run: never ours */
-    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-net0", "a1b2c3"));
-    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3dx-net0", "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run("vmtp-vt-cx12-20-srv", "vt-cx12-2"));
-    /* a run id with '-' owns the name; its prefix run does not */
-    assert_true(vmtp_res_name_of_run("vmtp-a-b-net", "a-b"));
-    assert_false(vmtp_res_name_of_run("vmtp-a-b-net", "a"));
-    assert_false(vmtp_res_name_of_run("vmtp-a-b-net-keep", "a-b"));
-    /* the shape: prefix, run id, one alphanumeric word */
-    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d", "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-", "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-net_0", "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run("xvmtp-a1b2c3d-net0", "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run("pns-a1b2c3d-net0", "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run("VMTP-a1b2c3d-net0", "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run(NULL, "a1b2c3d"));
-    assert_false(vmtp_res_name_of_run("vmtp-..-net", ".."));
+    assert_true(vmtp_res_name_of_run("pns-internal-net-a1b2c3d", "a1b2c3d"));
+    assert_true(vmtp_res_name_of_run("TestServer1-a1b2c3d", "a1b2c3d"));
+    assert_true(vmtp_res_name_of_run("x-a1b2c3d", "a1b2c3d"));
+    /* another run's, even when one id ends the other */
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d", "1b2c3d"));
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d", "b2c3d"));
+    assert_false(vmtp_res_name_of_run("net-a1b2c3dx", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d-2", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("net_a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("neta1b2c3d", "a1b2c3d"));
+    /* the shape: a non-empty base */
+    assert_false(vmtp_res_name_of_run("-a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("a1b2c3d", "a1b2c3d"));
     assert_false(vmtp_res_name_of_run("", "a1b2c3d"));
-    /* names are matched exactly, no pattern in the run id */
-    assert_false(vmtp_res_name_of_run("vmtp-a1b2c3d-net0", "a1b2c3."));
+    assert_false(vmtp_res_name_of_run(NULL, "a1b2c3d"));
+    /* run ids that could be a part of another: never by name */
+    assert_false(vmtp_res_name_of_run("net-x-abcdef", "x-abcdef"));
+    assert_false(vmtp_res_name_of_run("net-abc", "abc"));
+    assert_false(vmtp_res_name_of_run("net-..", ".."));
+    /* exact: a '.' in the run id is not a pattern */
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d", "a1b2c.d"));
+    assert_true(vmtp_res_name_of_run("net-a1b2c.d", "a1b2c.d"));
 }
 
 static void
@@ -203,9 +208,14 @@ test_tag_description_matching(void **state)
     assert_true(vmtp_res_desc_of_run("PNS net vmtp-run:a1b2c3d", "a1b2c3d"));
     assert_true(
             vmtp_res_desc_of_run("vmtp-run:a1b2c3d, made by vmtp", "a1b2c3d"));
-    assert_true(vmtp_res_desc_of_run("vmtp-a1b2c3d-fip1", "a1b2c3d"));
+    /* a floating IP's description is its name */
+    assert_true(vmtp_res_desc_of_run("fip-a1b2c3d", "a1b2c3d"));
+    /* the token works for any valid run id */
+    assert_true(vmtp_res_desc_of_run("vmtp-run:vt-cx1", "vt-cx1"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:vt-cx12", "vt-cx1"));
     assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d", "a1b2c3"));
     assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d-2", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d.x", "a1b2c3d"));
     assert_false(vmtp_res_desc_of_run("xvmtp-run:a1b2c3d", "a1b2c3d"));
     assert_false(vmtp_res_desc_of_run("vmtp-run: a1b2c3d", "a1b2c3d"));
     assert_false(vmtp_res_desc_of_run("run a1b2c3d", "a1b2c3d"));
