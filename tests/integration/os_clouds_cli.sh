@@ -8,7 +8,7 @@
 #   os_clouds_cli.sh VMTP_BINARY
 # Needs the lab's OS_* variables (run-cloud-tests.sh sources admin-openrc).
 set -uo pipefail
-vmtp=$1
+vmtp=$(realpath "$1")
 [[ -n ${OS_AUTH_URL:-} && -n ${OS_PASSWORD:-} ]] ||
   { echo "OS_AUTH_URL/OS_PASSWORD not set: run through tests/lab/openstack/run-cloud-tests.sh"; exit 1; }
 d=$(mktemp -d /tmp/vt-cx-clouds-XXXXXX)
@@ -48,7 +48,7 @@ t() {
 # no ledger yet: authenticates, nothing to clean, success
 t 0 "cleaning up every unfinished run" -- --os-cloud vt-cx-lab --cleanup
 # a run id with no ledger: the sweep lists every resource type, finds nothing
-t 3 "nothing named vmtp-vtcx$$-*" OS_CLOUD=vt-cx-lab -- --cleanup "vtcx$$"
+t 3 "nothing named *-vtcx$$ in the cloud" OS_CLOUD=vt-cx-lab -- --cleanup "vtcx$$"
 # a clouds.yaml named by OS_CLIENT_CONFIG_FILE
 t 0 "cleaning up every unfinished run" OS_CLIENT_CONFIG_FILE="$d/other/clouds.yaml" -- --os-cloud vt-cx-lab2 --cleanup
 # a wrong password in clouds.yaml: a clear error, exit 3
