@@ -39,8 +39,9 @@ struct fixture {
     struct vmtp_ctx *ctx;
     struct vmtp_os_session *s;
     char tmp[64];
-    char run[64];   /* the swept run: vt-cx<pid> */
-    char other[64]; /* a look-alike run: vt-cx<pid>0 */
+    char run[64];       /* the swept run: vt-cx<pid> */
+    char other[64];     /* a look-alike run: vt-cx<pid>0 */
+    char shared_id[64]; /* never swept: teardown deletes it */
 };
 
 static void
@@ -101,6 +102,9 @@ group_teardown(void **state)
     (void)vmtp_cleanup(f->ctx, f->tmp, run2);
     (void)snprintf(run2, sizeof(run2), "%s.keep", f->run);
     (void)vmtp_cleanup(f->ctx, f->tmp, run2);
+    if (f->shared_id[0] != '\0') {
+        (void)vmtp_os_network_delete(f->s, f->shared_id);
+    }
     vmtp_ctx_free(f->ctx);
     rmrf(f->tmp);
     while (npool > 0) {
@@ -284,9 +288,10 @@ test_sweep_by_tag(void **state)
 
     assert_non_null(pub);
     assert_non_null(desc);
-    /* look-alikes: "vmtp-<run>-net-keep" is run "<run>-net"'s */
-    (void)snprintf(keep_net_name, sizeof(keep_net_name), "vmtp-%s-net-keep", r);
-    (void)snprintf(keep_rt_name, sizeof(keep_rt_name), "vmtp-%s-keep-router",
+    /* look-alikes: "vt-cx-net_<run>" is run "net_<run>"'s, and
+     * "vt-cx-router-<run>.keep" run "<run>.keep"'s */
+    (void)snprintf(keep_net_name, sizeof(keep_net_name), "vt-cx-net_%s", r);
+    (void)snprintf(keep_rt_name, sizeof(keep_rt_name), "vt-cx-router-%s.keep",
                    r);
 
     /* the run's resources, created without a ledger id */
@@ -354,6 +359,7 @@ test_sweep_by_tag(void **state)
     /* a shared network with the run's name is never the run's to delete */
     expect_ok(s->ctx, vmtp_os_network_create(s, tagged(r, "vt-cx-shared"), NULL,
                                              &net_shared));
+    (void)vx_strlcpy(f->shared_id, net_shared, sizeof(f->shared_id));
     body = vmtp_json_pack(&s->ctx->err, "{s:{s:b}}", "network", "shared", 1);
     assert_non_null(body);
     {
@@ -411,6 +417,7 @@ test_sweep_by_tag(void **state)
     /* the shared one was never touched: delete it ourselves */
     assert_true(network_exists(s, net_shared));
     expect_ok(s->ctx, vmtp_os_network_delete(s, net_shared));
+    f->shared_id[0] = '\0';
 
     {
         char *ids[] = {img,        sg,        sg_desc,  sg_other, net, net_desc,
