@@ -1326,6 +1326,7 @@ static enum vmtp_status
 cleanup_one(struct vmtp_os_session *s,
             const char *state_dir,
             const char *run_id,
+            bool sweep,
             size_t *left)
 {
     struct vmtp_ledger_run run = {0};
@@ -1361,7 +1362,7 @@ cleanup_one(struct vmtp_os_session *s,
         }
         /* then whatever else carries the tag (never recorded, or a
          * resource the cloud made for us under our name) */
-        if (st == VMTP_OK) {
+        if (st == VMTP_OK && sweep) {
             st = sweep_type(&w, (enum vmtp_res_type)t);
         }
     }
@@ -1470,7 +1471,7 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
             return sweep_only(s, state_dir, run_id, left);
         }
         free(path);
-        return cleanup_one(s, state_dir, run_id, left);
+        return cleanup_one(s, state_dir, run_id, true, left);
     }
     dir = ledger_dir(state_dir);
     if (dir == NULL) {
@@ -1495,7 +1496,7 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
         if (!vmtp_run_id_valid(id)) {
             continue;
         }
-        st = cleanup_one(s, state_dir, id, left);
+        st = cleanup_one(s, state_dir, id, true, left);
         if (st != VMTP_OK && first == VMTP_OK) {
             first = st;
             first_err = s->ctx->err;
@@ -1509,6 +1510,22 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
         s->ctx->err = first_err;
     }
     return first;
+}
+
+enum vmtp_status
+vmtp_ledger_teardown(struct vmtp_os_session *s,
+                     const char *state_dir,
+                     const char *run_id,
+                     size_t *left)
+{
+    if (left != NULL) {
+        *left = 0;
+    }
+    if (!vmtp_run_id_valid(run_id)) {
+        return vmtp_set_error(s->ctx, VMTP_E_INVAL, "invalid run id '%s'",
+                              run_id != NULL ? run_id : "(null)");
+    }
+    return cleanup_one(s, state_dir, run_id, false, left);
 }
 
 enum vmtp_status

@@ -149,4 +149,15 @@ enum vmtp_status vmtp_ledger_cleanup(struct vmtp_os_session *s,
                                      const char *run_id,
                                      size_t *left);
 
+/*
+ * The end of a run that is still alive: delete what run_id's ledger
+ * names, as vmtp_ledger_cleanup() does, without the sweep by tag (every
+ * create call returned, so the ledger knows all; saves a list call per
+ * resource type).
+ */
+enum vmtp_status vmtp_ledger_teardown(struct vmtp_os_session *s,
+                                      const char *state_dir,
+                                      const char *run_id,
+                                      size_t *left);
+
 #endif
