@@ -1322,6 +1322,33 @@ cleanup_entry(struct vmtp_os_session *s,
     return true;
 }
 
+/* The ledger's entries of type t, newest first; counts what is left. */
+static enum vmtp_status
+cleanup_type(struct vmtp_os_session *s,
+             struct vmtp_ledger *l,
+             struct vmtp_ledger_run *run,
+             enum vmtp_res_type t,
+             struct vmtp_error *first,
+             size_t *nleft)
+{
+    enum vmtp_status st = VMTP_OK;
+
+    for (size_t i = run->n; i-- > 0 && st == VMTP_OK;) {
+        struct vmtp_ledger_entry *e = &run->items[i];
+
+        if (e->gone || e->type != t) {
+            continue;
+        }
+        if (!cleanup_entry(s, l, e, &st)) {
+            if (first->code == VMTP_OK) {
+                *first = s->ctx->err;
+            }
+            (*nleft)++;
+        }
+    }
+    return st;
+}
+
 static enum vmtp_status
 cleanup_one(struct vmtp_os_session *s,
             const char *state_dir,
@@ -1347,19 +1374,7 @@ cleanup_one(struct vmtp_os_session *s,
          run_id, run.n);
     st = sweep_init(&w, s, run_id);
     for (int t = 0; t < VMTP_RES_NTYPES && st == VMTP_OK; t++) {
-        for (size_t i = run.n; i-- > 0 && st == VMTP_OK;) {
-            struct vmtp_ledger_entry *e = &run.items[i];
-
-            if (e->gone || (int)e->type != t) {
-                continue;
-            }
-            if (!cleanup_entry(s, l, e, &st)) {
-                if (first.code == VMTP_OK) {
-                    first = s->ctx->err;
-                }
-                nleft++;
-            }
-        }
+        st = cleanup_type(s, l, &run, (enum vmtp_res_type)t, &first, &nleft);
         /* then whatever else carries the tag (never recorded, or a
          * resource the cloud made for us under our name) */
         if (st == VMTP_OK && sweep) {
