@@ -56,8 +56,11 @@ VMTP_API enum vmtp_status vmtp_creds_set_password(struct vmtp_ctx *ctx,
 /*
  * Load cloud `cloud` from a clouds.yaml: `path` when not NULL, else the
  * first that exists of ./clouds.yaml, HOME/.config/openstack/clouds.yaml
- * (skipped when home is NULL) and /etc/openstack/clouds.yaml. Fails with
- * VMTP_E_NOTFOUND when no file or no such cloud exists.
+ * (skipped when home is NULL) and /etc/openstack/clouds.yaml. Then the
+ * cloud's entry in a secure.yaml (the first that exists in the directory
+ * of that clouds.yaml, ./, HOME/.config/openstack/ and /etc/openstack/)
+ * overrides its keys, as openstacksdk does. Fails with VMTP_E_NOTFOUND
+ * when no file or no such cloud exists.
  */
 VMTP_API enum vmtp_status vmtp_creds_load_clouds_yaml(struct vmtp_ctx *ctx,
                                                       const char *cloud,
@@ -90,8 +93,14 @@ VMTP_API enum vmtp_status vmtp_creds_check(struct vmtp_ctx *ctx);
  * and marks the run finished. Resources vmtp found and only reused are
  * never deleted. Idempotent: a second call does nothing.
  *
+ * Every resource named "<name>-<run_id>" (run ids without '-', 6 or more
+ * characters) or whose description holds "vmtp-run:<run_id>" in the
+ * credentials' project is deleted too, even without a ledger entry;
+ * shared and external networks never are.
+ *
  * Uses the OpenStack credentials held by ctx. Errors: VMTP_E_INVAL (bad
- * run id, no credentials), VMTP_E_NOTFOUND (no ledger for run_id),
+ * run id, no credentials), VMTP_E_NOTFOUND (no ledger for run_id and
+ * nothing carrying its tag in the cloud),
  * VMTP_E_SYS (state directory), VMTP_E_AUTH / VMTP_E_CONNECT / VMTP_E_HTTP
  * (cloud); details in vmtp_ctx_error(ctx). Not thread-safe for one ctx.
  */

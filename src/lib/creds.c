@@ -664,13 +664,18 @@ take_cloud(struct vmtp_os_creds *c,
     return st;
 }
 
-enum vmtp_status
-vmtp_os_creds_parse_clouds(struct vmtp_os_creds *c,
-                           const char *text,
-                           size_t len,
-                           const char *cloud,
-                           const char *origin,
-                           struct vmtp_error *err)
+/*
+ * Take cloud `cloud` of a clouds.yaml (or, when `overlay`, of a
+ * secure.yaml: a file without that cloud is then fine) into *c.
+ */
+static enum vmtp_status
+parse_clouds(struct vmtp_os_creds *c,
+             const char *text,
+             size_t len,
+             const char *cloud,
+             const char *origin,
+             bool overlay,
+             struct vmtp_error *err)
 {
     yaml_document_t doc;
     yaml_node_t *cl;
@@ -687,6 +692,9 @@ vmtp_os_creds_parse_clouds(struct vmtp_os_creds *c,
         goto out;
     }
     cl = vmtp_yaml_get(&doc, cl, cloud);
+    if (overlay && cl == NULL) {
+        goto out;
+    }
     if (cl == NULL || cl->type != YAML_MAPPING_NODE) {
         st = vmtp_error_set(err, VMTP_E_NOTFOUND, "%s: no cloud named '%s'",
                             origin, cloud);
@@ -702,6 +710,84 @@ out:
 }
 
 enum vmtp_status
+vmtp_os_creds_parse_clouds(struct vmtp_os_creds *c,
+                           const char *text,
+                           size_t len,
+                           const char *cloud,
+                           const char *origin,
+                           struct vmtp_error *err)
+{
+    return parse_clouds(c, text, len, cloud, origin, false, err);
+}
+
+enum vmtp_status
+vmtp_os_creds_parse_secure(struct vmtp_os_creds *c,
+                           const char *text,
+                           size_t len,
+                           const char *cloud,
+                           const char *origin,
+                           struct vmtp_error *err)
+{
+    return parse_clouds(c, text, len, cloud, origin, true, err);
+}
+
+/* Read and parse one clouds.yaml or secure.yaml; the text is wiped. */
+static enum vmtp_status
+load_clouds_file(struct vmtp_ctx *ctx,
+                 const char *cloud,
+                 const char *path,
+                 bool overlay)
+{
+    char *text = NULL;
+    size_t len = 0;
+    enum vmtp_status st;
+
+    st = vmtp_read_file(path, VMTP_YAML_MAX, &text, &len, &ctx->err);
+    if (st == VMTP_OK) {
+        st = parse_clouds(&ctx->creds, text, len, cloud, path, overlay,
+                          &ctx->err);
+        explicit_bzero(text, len);
+    }
+    free(text);
+    return st;
+}
+
+/*
+ * secure.yaml (openstacksdk's file for the secrets): the first that
+ * exists of the clouds.yaml's own directory, ./, HOME/.config/openstack/
+ * and /etc/openstack/. Its entry for the cloud overrides clouds.yaml's.
+ */
+static enum vmtp_status
+load_secure_yaml(struct vmtp_ctx *ctx,
+                 const char *cloud,
+                 const char *clouds_path,
+                 const char *home)
+{
+    char cand[4][4096];
+    const char *slash = strrchr(clouds_path, '/');
+    size_t n = 0;
+
+    if (slash != NULL && snprintf(cand[n], sizeof(cand[n]), "%.*s/secure.yaml",
+                                  (int)(slash - clouds_path),
+                                  clouds_path) < (int)sizeof(cand[n])) {
+        n++;
+    }
+    (void)vx_strlcpy(cand[n++], "secure.yaml", sizeof(cand[0]));
+    if (home != NULL && *home != '\0' &&
+        snprintf(cand[n], sizeof(cand[n]), "%s/.config/openstack/secure.yaml",
+                 home) < (int)sizeof(cand[n])) {
+        n++;
+    }
+    (void)vx_strlcpy(cand[n++], "/etc/openstack/secure.yaml", sizeof(cand[0]));
+    for (size_t i = 0; i < n; i++) {
+        if (access(cand[i], R_OK) == 0) {
+            return load_clouds_file(ctx, cloud, cand[i], true);
+        }
+    }
+    return VMTP_OK;
+}
+
+enum vmtp_status
 vmtp_creds_load_clouds_yaml(struct vmtp_ctx *ctx,
                             const char *cloud,
                             const char *path,
@@ -711,8 +797,6 @@ vmtp_creds_load_clouds_yaml(struct vmtp_ctx *ctx,
     const char *candidates[3] = {"clouds.yaml", NULL,
                                  "/etc/openstack/clouds.yaml"};
     const char *found = path;
-    char *text = NULL;
-    size_t len = 0;
     enum vmtp_status st;
 
     if (cloud == NULL || *cloud == '\0') {
@@ -734,13 +818,10 @@ vmtp_creds_load_clouds_yaml(struct vmtp_ctx *ctx,
                               "$HOME/.config/openstack/ or /etc/openstack/",
                               cloud);
     }
-    st = vmtp_read_file(found, VMTP_YAML_MAX, &text, &len, &ctx->err);
+    st = load_clouds_file(ctx, cloud, found, false);
     if (st == VMTP_OK) {
-        st = vmtp_os_creds_parse_clouds(&ctx->creds, text, len, cloud, found,
-                                        &ctx->err);
-        explicit_bzero(text, len);
+        st = load_secure_yaml(ctx, cloud, found, home);
     }
-    free(text);
     return st;
 }
 

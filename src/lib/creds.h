@@ -73,6 +73,18 @@ enum vmtp_status vmtp_os_creds_parse_clouds(struct vmtp_os_creds *c,
                                             const char *origin,
                                             struct vmtp_error *err);
 
+/*
+ * Parse secure.yaml text (openstacksdk's file for the secrets, same
+ * layout as clouds.yaml) and lay cloud `cloud`'s keys over *c; a file
+ * without that cloud changes nothing.
+ */
+enum vmtp_status vmtp_os_creds_parse_secure(struct vmtp_os_creds *c,
+                                            const char *text,
+                                            size_t len,
+                                            const char *cloud,
+                                            const char *origin,
+                                            struct vmtp_error *err);
+
 /* Refuse Keystone v2 credentials with a clear message (VMTP_E_INVAL). */
 enum vmtp_status vmtp_os_creds_check_v3(const struct vmtp_os_creds *c,
                                         const char *origin,

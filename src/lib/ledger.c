@@ -69,6 +69,96 @@ vmtp_run_id_valid(const char *run_id)
     return true;
 }
 
+/* ---- the run's tag in names and descriptions --------------------------- */
+
+#define RES_BASE_MAX 128
+
+bool
+vmtp_run_id_sweepable(const char *run_id)
+{
+    return vmtp_run_id_valid(run_id) && strchr(run_id, '-') == NULL &&
+           strlen(run_id) >= VMTP_RUN_ID_SWEEP_MIN;
+}
+
+char *
+vmtp_res_name(const char *run_id, const char *base)
+{
+    char *n = NULL;
+    size_t bl = base != NULL ? strlen(base) : 0;
+
+    if (!vmtp_run_id_valid(run_id) || bl == 0 || bl > RES_BASE_MAX) {
+        return NULL;
+    }
+    for (size_t i = 0; i < bl; i++) {
+        if (iscntrl((unsigned char)base[i])) {
+            return NULL;
+        }
+    }
+    if (asprintf(&n, "%s-%s", base, run_id) < 0) {
+        return NULL;
+    }
+    return n;
+}
+
+char *
+vmtp_res_desc(const char *run_id)
+{
+    char *d = NULL;
+
+    if (!vmtp_run_id_valid(run_id) ||
+        asprintf(&d, VMTP_RES_DESC_TAG "%s", run_id) < 0) {
+        return NULL;
+    }
+    return d;
+}
+
+bool
+vmtp_res_name_of_run(const char *name, const char *run_id)
+{
+    size_t nlen;
+    size_t rlen;
+
+    if (name == NULL || !vmtp_run_id_sweepable(run_id)) {
+        return false;
+    }
+    nlen = strlen(name);
+    rlen = strlen(run_id);
+    /* "<base>-<run_id>": the run id is everything after the last '-' */
+    return nlen > rlen + 1 && name[nlen - rlen - 1] == '-' &&
+           strcmp(name + nlen - rlen, run_id) == 0;
+}
+
+static bool
+run_id_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
+bool
+vmtp_res_desc_of_run(const char *desc, const char *run_id)
+{
+    size_t tlen = strlen(VMTP_RES_DESC_TAG);
+    size_t rlen;
+
+    if (desc == NULL || !vmtp_run_id_valid(run_id)) {
+        return false;
+    }
+    if (vmtp_res_name_of_run(desc, run_id)) {
+        return true;
+    }
+    rlen = strlen(run_id);
+    for (const char *p = strstr(desc, VMTP_RES_DESC_TAG); p != NULL;
+         p = strstr(p + 1, VMTP_RES_DESC_TAG)) {
+        const char *r = p + tlen;
+
+        if ((p == desc || isspace((unsigned char)p[-1])) &&
+            strncmp(r, run_id, rlen) == 0 && !run_id_char(r[rlen])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- encoding --------------------------------------------------------- */
 
 static int
@@ -988,6 +1078,229 @@ delete_entry(struct vmtp_os_session *s, const struct vmtp_ledger_entry *e)
     return st;
 }
 
+/* ---- sweep: everything that carries the run's tag ------------------------ */
+
+struct sweep {
+    struct vmtp_os_session *s;
+    const char *run_id;
+    char *proj_q;  /* "project_id=<id>": only the session's project */
+    char *name_re; /* Nova's name filter: "-<run_id>$" */
+    size_t found;  /* tagged resources seen */
+    size_t left;   /* of which could not be deleted */
+    struct vmtp_error first;
+};
+
+/*
+ * One lister per type: the ids of the session project's resources of
+ * that type that carry the run's tag (l: the list, r: the run id).
+ */
+#define SWEEP_FN(fname, ltype, call, cond, idf)                     \
+    static enum vmtp_status fname(struct sweep *w, struct idv *ids) \
+    {                                                               \
+        struct vmtp_os_session *s = w->s;                           \
+        const char *r = w->run_id;                                  \
+        struct ltype l = {0};                                       \
+        enum vmtp_status st = (call);                               \
+                                                                    \
+        for (size_t i = 0; st == VMTP_OK && i < l.n; i++) {         \
+            if (cond) {                                             \
+                st = idv_add(s, ids, l.items[i].idf);               \
+            }                                                       \
+        }                                                           \
+        ltype##_free(&l);                                           \
+        return st;                                                  \
+    }
+
+SWEEP_FN(sweep_servers,
+         vmtp_os_server_list,
+         vmtp_os_servers(s, w->name_re, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_fips,
+         vmtp_os_fip_list,
+         vmtp_os_fips(s, w->proj_q, &l),
+         vmtp_res_desc_of_run(l.items[i].description, r),
+         id)
+SWEEP_FN(sweep_ports,
+         vmtp_os_port_list,
+         vmtp_os_ports(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_routers,
+         vmtp_os_router_list,
+         vmtp_os_routers(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_subnets,
+         vmtp_os_subnet_list,
+         vmtp_os_subnets(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+/* never a shared or external network, whatever its name */
+SWEEP_FN(sweep_networks,
+         vmtp_os_network_list,
+         vmtp_os_networks(s, w->proj_q, &l),
+         !l.items[i].shared && !l.items[i].external &&
+                 (vmtp_res_name_of_run(l.items[i].name, r) ||
+                  vmtp_res_desc_of_run(l.items[i].description, r)),
+         id)
+SWEEP_FN(sweep_secgroups,
+         vmtp_os_secgroup_list,
+         vmtp_os_secgroups(s, w->proj_q, &l),
+         vmtp_res_name_of_run(l.items[i].name, r) ||
+                 vmtp_res_desc_of_run(l.items[i].description, r),
+         id)
+SWEEP_FN(sweep_keypairs,
+         vmtp_os_keypair_list,
+         vmtp_os_keypairs(s, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         name)
+SWEEP_FN(sweep_flavors,
+         vmtp_os_flavor_list,
+         vmtp_os_flavors(s, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+SWEEP_FN(sweep_images,
+         vmtp_os_image_list,
+         vmtp_os_images(s, NULL, &l),
+         vmtp_res_name_of_run(l.items[i].name, r),
+         id)
+#undef SWEEP_FN
+
+typedef enum vmtp_status sweep_fn(struct sweep *w, struct idv *ids);
+
+/* Router interfaces have no name: they go with the subnets (below) and
+ * with the routers (delete_router). */
+static sweep_fn *const sweepers[VMTP_RES_NTYPES] = {
+        [VMTP_RES_SERVER] = sweep_servers,
+        [VMTP_RES_FIP] = sweep_fips,
+        [VMTP_RES_ROUTER_IF] = NULL,
+        [VMTP_RES_PORT] = sweep_ports,
+        [VMTP_RES_ROUTER] = sweep_routers,
+        [VMTP_RES_SUBNET] = sweep_subnets,
+        [VMTP_RES_NETWORK] = sweep_networks,
+        [VMTP_RES_SECGROUP] = sweep_secgroups,
+        [VMTP_RES_KEYPAIR] = sweep_keypairs,
+        [VMTP_RES_FLAVOR] = sweep_flavors,
+        [VMTP_RES_IMAGE] = sweep_images,
+};
+
+/*
+ * A tagged subnet may still be attached to a router that is not the
+ * run's (a found, reused one): detach it, by subnet, from every router.
+ */
+static enum vmtp_status
+detach_subnet(struct vmtp_os_session *s, const char *subnet_id)
+{
+    struct vmtp_os_port_list ports = {0};
+    char *esc = vmtp_os_escape(subnet_id);
+    char *q = NULL;
+    enum vmtp_status st;
+
+    if (esc == NULL || asprintf(&q,
+                                "device_owner=network%%3Arouter_interface"
+                                "&fixed_ips=subnet_id%%3D%s",
+                                esc) < 0) {
+        free(esc);
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    free(esc);
+    st = vmtp_os_ports(s, q, &ports);
+    free(q);
+    for (size_t i = 0; st == VMTP_OK && i < ports.n; i++) {
+        st = vmtp_os_router_remove_interface(s, ports.items[i].device_id,
+                                             subnet_id, NULL);
+        st = gone_ok(s, st) ? VMTP_OK : st;
+        if (st == VMTP_OK) {
+            VLOG(&s->ctx->log, VMTP_LOG_INFO,
+                 "removed subnet %s from router %s", subnet_id,
+                 ports.items[i].device_id);
+        }
+    }
+    vmtp_os_port_list_free(&ports);
+    return st;
+}
+
+static void
+sweep_failed(struct sweep *w, enum vmtp_res_type t, const char *id)
+{
+    VLOG(&w->s->ctx->log, VMTP_LOG_WARN, "cannot delete tagged %s %s: %s",
+         type_names[t], id, w->s->ctx->err.msg);
+    if (w->first.code == VMTP_OK) {
+        w->first = w->s->ctx->err;
+    }
+    w->left++;
+}
+
+/*
+ * Delete every resource of type t tagged for the run. Listing errors
+ * are returned; a resource that cannot be deleted is counted in w->left.
+ */
+static enum vmtp_status
+sweep_type(struct sweep *w, enum vmtp_res_type t)
+{
+    struct vmtp_os_session *s = w->s;
+    struct idv ids = {0};
+    enum vmtp_status st = sweepers[t] != NULL ? sweepers[t](w, &ids) : VMTP_OK;
+
+    for (size_t i = 0; st == VMTP_OK && i < ids.n; i++) {
+        enum vmtp_status ds = VMTP_OK;
+
+        w->found++;
+        if (t == VMTP_RES_SUBNET) {
+            ds = detach_subnet(s, ids.v[i]);
+        }
+        if (ds == VMTP_OK) {
+            ds = ops[t].del(s, ids.v[i]);
+        }
+        if (gone_ok(s, ds)) {
+            VLOG(&s->ctx->log, VMTP_LOG_INFO, "deleted tagged %s %s",
+                 type_names[t], ids.v[i]);
+        } else {
+            sweep_failed(w, t, ids.v[i]);
+        }
+    }
+    idv_release(&ids);
+    return st;
+}
+
+static enum vmtp_status
+sweep_init(struct sweep *w, struct vmtp_os_session *s, const char *run_id)
+{
+    memset(w, 0, sizeof(*w));
+    w->s = s;
+    w->run_id = run_id;
+    if (s->cat.project_id == NULL) {
+        return vmtp_set_error(s->ctx, VMTP_E_AUTH,
+                              "the token names no project: cannot sweep");
+    }
+    if (asprintf(&w->proj_q, "project_id=%s", s->cat.project_id) < 0) {
+        w->proj_q = NULL;
+        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+    }
+    {
+        /* a regex: the run id's '.' must be literal */
+        struct vx_buf re;
+
+        vx_buf_init(&re, 256);
+        (void)vx_buf_adds(&re, "-");
+        for (const char *p = run_id; *p != '\0'; p++) {
+            if (*p == '.') {
+                (void)vx_buf_adds(&re, "\\.");
+            } else {
+                (void)vx_buf_add(&re, p, 1);
+            }
+        }
+        (void)vx_buf_adds(&re, "$");
+        w->name_re = vx_strdup(vx_buf_str(&re));
+        vx_buf_release(&re);
+        if (w->name_re == NULL) {
+            return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+        }
+    }
+    return VMTP_OK;
+}
+
 /* Delete one ledger entry; true when it is gone (recorded in the ledger). */
 static bool
 cleanup_entry(struct vmtp_os_session *s,
@@ -1009,15 +1322,44 @@ cleanup_entry(struct vmtp_os_session *s,
     return true;
 }
 
+/* The ledger's entries of type t, newest first; counts what is left. */
+static enum vmtp_status
+cleanup_type(struct vmtp_os_session *s,
+             struct vmtp_ledger *l,
+             struct vmtp_ledger_run *run,
+             enum vmtp_res_type t,
+             struct vmtp_error *first,
+             size_t *nleft)
+{
+    enum vmtp_status st = VMTP_OK;
+
+    for (size_t i = run->n; i-- > 0 && st == VMTP_OK;) {
+        struct vmtp_ledger_entry *e = &run->items[i];
+
+        if (e->gone || e->type != t) {
+            continue;
+        }
+        if (!cleanup_entry(s, l, e, &st)) {
+            if (first->code == VMTP_OK) {
+                *first = s->ctx->err;
+            }
+            (*nleft)++;
+        }
+    }
+    return st;
+}
+
 static enum vmtp_status
 cleanup_one(struct vmtp_os_session *s,
             const char *state_dir,
             const char *run_id,
+            bool sweep,
             size_t *left)
 {
     struct vmtp_ledger_run run = {0};
     struct vmtp_ledger *l = NULL;
     struct vmtp_error first = {0};
+    struct sweep w = {0};
     size_t nleft = 0;
     enum vmtp_status st;
 
@@ -1030,23 +1372,26 @@ cleanup_one(struct vmtp_os_session *s,
     }
     VLOG(&s->ctx->log, VMTP_LOG_INFO, "cleaning up run %s (%zu resources)",
          run_id, run.n);
+    st = sweep_init(&w, s, run_id);
     for (int t = 0; t < VMTP_RES_NTYPES && st == VMTP_OK; t++) {
-        for (size_t i = run.n; i-- > 0 && st == VMTP_OK;) {
-            struct vmtp_ledger_entry *e = &run.items[i];
-
-            if (e->gone || (int)e->type != t) {
-                continue;
-            }
-            if (!cleanup_entry(s, l, e, &st)) {
-                if (first.code == VMTP_OK) {
-                    first = s->ctx->err;
-                }
-                nleft++;
-            }
+        st = cleanup_type(s, l, &run, (enum vmtp_res_type)t, &first, &nleft);
+        /* then whatever else carries the tag (never recorded, or a
+         * resource the cloud made for us under our name) */
+        if (st == VMTP_OK && sweep) {
+            st = sweep_type(&w, (enum vmtp_res_type)t);
         }
     }
     if (st != VMTP_OK) {
         goto out;
+    }
+    if (w.found > 0) {
+        VLOG(&s->ctx->log, VMTP_LOG_INFO,
+             "run %s: %zu more resources found by the tag *-%s", run_id,
+             w.found, run_id);
+    }
+    nleft += w.left;
+    if (first.code == VMTP_OK) {
+        first = w.first;
     }
     if (nleft == 0) {
         st = vmtp_ledger_done(l);
@@ -1058,9 +1403,55 @@ out:
     if (left != NULL) {
         *left += nleft;
     }
+    free(w.proj_q);
+    free(w.name_re);
     vmtp_ledger_run_release(&run);
     vmtp_ledger_close(l);
     return st;
+}
+
+/* No ledger for run_id: sweep by its tag alone. */
+static enum vmtp_status
+sweep_only(struct vmtp_os_session *s,
+           const char *state_dir,
+           const char *run_id,
+           size_t *left)
+{
+    struct sweep w;
+    enum vmtp_status st = sweep_init(&w, s, run_id);
+
+    VLOG(&s->ctx->log, VMTP_LOG_INFO,
+         "no ledger for run %s in %s/ledger: sweeping by its tag", run_id,
+         state_dir);
+    for (int t = 0; t < VMTP_RES_NTYPES && st == VMTP_OK; t++) {
+        st = sweep_type(&w, (enum vmtp_res_type)t);
+    }
+    free(w.proj_q);
+    free(w.name_re);
+    if (left != NULL) {
+        *left += w.left;
+    }
+    if (st != VMTP_OK) {
+        return st;
+    }
+    if (w.left > 0) {
+        s->ctx->err = w.first;
+        return w.first.code;
+    }
+    if (w.found == 0) {
+        return vmtp_set_error(s->ctx, VMTP_E_NOTFOUND,
+                              "no ledger for run '%s' in %s/ledger and "
+                              "nothing named *-%s in the cloud%s",
+                              run_id, state_dir, run_id,
+                              vmtp_run_id_sweepable(run_id)
+                                      ? ""
+                                      : " (a run id with '-' or shorter "
+                                        "than 6 characters is never "
+                                        "matched by name)");
+    }
+    VLOG(&s->ctx->log, VMTP_LOG_INFO,
+         "run %s: %zu resources found by the tag and deleted", run_id, w.found);
+    return VMTP_OK;
 }
 
 enum vmtp_status
@@ -1091,14 +1482,11 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
             return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
         }
         if (stat(path, &sb) != 0) {
-            st = vmtp_set_error(s->ctx, VMTP_E_NOTFOUND,
-                                "no ledger for run '%s' in %s/ledger", run_id,
-                                state_dir);
             free(path);
-            return st;
+            return sweep_only(s, state_dir, run_id, left);
         }
         free(path);
-        return cleanup_one(s, state_dir, run_id, left);
+        return cleanup_one(s, state_dir, run_id, true, left);
     }
     dir = ledger_dir(state_dir);
     if (dir == NULL) {
@@ -1123,7 +1511,7 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
         if (!vmtp_run_id_valid(id)) {
             continue;
         }
-        st = cleanup_one(s, state_dir, id, left);
+        st = cleanup_one(s, state_dir, id, true, left);
         if (st != VMTP_OK && first == VMTP_OK) {
             first = st;
             first_err = s->ctx->err;
@@ -1137,6 +1525,22 @@ vmtp_ledger_cleanup(struct vmtp_os_session *s,
         s->ctx->err = first_err;
     }
     return first;
+}
+
+enum vmtp_status
+vmtp_ledger_teardown(struct vmtp_os_session *s,
+                     const char *state_dir,
+                     const char *run_id,
+                     size_t *left)
+{
+    if (left != NULL) {
+        *left = 0;
+    }
+    if (!vmtp_run_id_valid(run_id)) {
+        return vmtp_set_error(s->ctx, VMTP_E_INVAL, "invalid run id '%s'",
+                              run_id != NULL ? run_id : "(null)");
+    }
+    return cleanup_one(s, state_dir, run_id, false, left);
 }
 
 enum vmtp_status

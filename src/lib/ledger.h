@@ -48,6 +48,38 @@ const char *vmtp_res_type_name(enum vmtp_res_type t);
 /* True if run_id is 1-64 characters of [A-Za-z0-9_.-] (not "." or ".."). */
 bool vmtp_run_id_valid(const char *run_id);
 
+/*
+ * The run's tag. Every resource vmtp creates is named
+ *
+ *   <base>-<run_id>          e.g. "pns-internal-net-1a2b3c4"
+ *
+ * (base: the configured name), or carries the token "vmtp-run:<run_id>"
+ * in its description. The cleanup sweep deletes what matches these rules
+ * for the run being cleaned up, nothing else. A name belongs to the run
+ * id after its last '-', so only run ids without '-' and at least
+ * VMTP_RUN_ID_SWEEP_MIN characters long are matched by name (vmtp's own
+ * run ids are 7 hex digits); the description token works for any run id.
+ */
+#define VMTP_RES_DESC_TAG     "vmtp-run:"
+#define VMTP_RUN_ID_SWEEP_MIN 6
+
+/* True if names can be matched to run_id (see above). */
+bool vmtp_run_id_sweepable(const char *run_id);
+/* "<base>-<run_id>" (owned), or NULL for a bad run id, an empty base, a
+ * base over 128 bytes or with control characters. */
+char *vmtp_res_name(const char *run_id, const char *base);
+/* "vmtp-run:<run_id>" (owned), or NULL for a bad run id. */
+char *vmtp_res_desc(const char *run_id);
+/* True if `name` is "<base>-<run_id>" (base non-empty) and run_id is
+ * sweepable. */
+bool vmtp_res_name_of_run(const char *name, const char *run_id);
+/*
+ * True if `desc` holds the token "vmtp-run:<run_id>" (at the start or
+ * after a blank, and not followed by a run-id character), or is itself a
+ * name of the run (floating IPs carry their name in the description).
+ */
+bool vmtp_res_desc_of_run(const char *desc, const char *run_id);
+
 struct vmtp_ledger;
 
 /*
@@ -102,13 +134,30 @@ void vmtp_ledger_run_release(struct vmtp_ledger_run *r);
  * Delete what run run_id (NULL: every unfinished run under state_dir)
  * left behind, through session s, in dependency order; record each
  * deletion in the ledger and mark the run done when nothing is left.
+ * Besides the ledger's entries, each type is swept: every resource of
+ * the session's project that carries the run's tag (see vmtp_res_name)
+ * is deleted too, never a shared or external network; a tagged subnet is
+ * first detached from any router. A run id without
+ * a ledger (another machine, a lost state directory) is swept only.
  * Idempotent. *left (may be NULL) receives the number of resources that
- * could not be deleted. Errors: VMTP_E_NOTFOUND (no ledger for run_id),
- * VMTP_E_SYS, and API errors other than "not found".
+ * could not be deleted. Errors: VMTP_E_NOTFOUND (no ledger for run_id
+ * and nothing tagged with it in the cloud), VMTP_E_SYS, and API errors
+ * other than "not found".
  */
 enum vmtp_status vmtp_ledger_cleanup(struct vmtp_os_session *s,
                                      const char *state_dir,
                                      const char *run_id,
                                      size_t *left);
+
+/*
+ * The end of a run that is still alive: delete what run_id's ledger
+ * names, as vmtp_ledger_cleanup() does, without the sweep by tag (every
+ * create call returned, so the ledger knows all; saves a list call per
+ * resource type).
+ */
+enum vmtp_status vmtp_ledger_teardown(struct vmtp_os_session *s,
+                                      const char *state_dir,
+                                      const char *run_id,
+                                      size_t *left);
 
 #endif

@@ -203,7 +203,8 @@ struct vmtp_os_network {
     char *status;
     char *network_type; /* provider:network_type (admin) or NULL */
     char *physnet;
-    bool external; /* router:external */
+    char *description; /* NULL when absent */
+    bool external;     /* router:external */
     bool shared;
     char **subnets;
     size_t nsubnets;

@@ -332,11 +332,15 @@ token_error(struct vmtp_os_session *s,
 
     vmtp_json_error_message(vx_buf_str(&resp->body), vx_buf_len(&resp->body),
                             msg, sizeof(msg));
-    if (resp->status == 401) {
-        return vmtp_error_set_at(&s->ctx->err, VMTP_E_AUTH, 0, 401, __func__,
+    /* Keystone answers 404 to an application credential that does not
+     * exist (any more): as much an authentication failure as a 401 */
+    if (resp->status == 401 ||
+        (resp->status == 404 && strcmp(method, "POST") == 0)) {
+        return vmtp_error_set_at(&s->ctx->err, VMTP_E_AUTH, 0, resp->status,
+                                 __func__,
                                  "authentication failed for '%s' at %s "
-                                 "(%s /auth/tokens: HTTP 401: %s)",
-                                 who, s->auth_url, method, msg);
+                                 "(%s /auth/tokens: HTTP %ld: %s)",
+                                 who, s->auth_url, method, resp->status, msg);
     }
     return vmtp_error_set_at(
             &s->ctx->err, resp->status == 403 ? VMTP_E_AUTH : VMTP_E_HTTP, 0,

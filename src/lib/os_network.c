@@ -57,6 +57,7 @@ network_release(void *p)
     VX_FREE(n->status);
     VX_FREE(n->network_type);
     VX_FREE(n->physnet);
+    VX_FREE(n->description);
     vmtp_os_strv_free(n->subnets, n->nsubnets);
     n->subnets = NULL;
     n->nsubnets = 0;
@@ -75,6 +76,7 @@ network_one(const struct vmtp_jv *el, void *p, struct vmtp_error *err)
     PARSE_STR(el, "status", false, &n->status);
     PARSE_STR(el, "provider:network_type", false, &n->network_type);
     PARSE_STR(el, "provider:physical_network", false, &n->physnet);
+    PARSE_STR(el, "description", false, &n->description);
     if (st == VMTP_OK) {
         st = vmtp_jv_bool_opt(el, "router:external", false, &n->external, err);
     }

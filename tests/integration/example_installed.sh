@@ -96,7 +96,8 @@ else
     fail "example does not build against the installed static library (pkg-config --static)"; exit 1
 fi
 export LD_LIBRARY_PATH=$libdir
-ldd "$tmp/ex_shared" | grep -q "$libdir/libvmtp.so" && ok "shared example loads the installed libvmtp" ||
+# not "ldd | grep -q": with pipefail, ldd's SIGPIPE fails the pipeline
+grep -qF -- "$libdir/libvmtp.so" <(ldd "$tmp/ex_shared") && ok "shared example loads the installed libvmtp" ||
     fail "shared example does not load $libdir/libvmtp.so: $(ldd "$tmp/ex_shared" | grep vmtp)"
 if ldd "$tmp/ex_static" | grep -q libvmtp; then fail "static example needs libvmtp.so"; fi
 

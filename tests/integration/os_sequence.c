@@ -88,15 +88,11 @@ struct run {
         }                                                                 \
     } while (0)
 
+/* The run's tag, as vmtp names what it creates (ledger.h). */
 static char *
 nm(const struct run *r, const char *what)
 {
-    char *n = NULL;
-
-    if (asprintf(&n, "vmtp-%s-%s", r->run_id, what) < 0) {
-        return NULL;
-    }
-    return n;
+    return vmtp_res_name(r->run_id, what);
 }
 
 static char *
@@ -196,8 +192,9 @@ do_run(struct run *r)
             .cidr = "198.19.80.0/24", .ip_version = 4, .enable_dhcp = true};
     struct vmtp_os_server_spec sp = {0};
     char *pub = make_pubkey(r->tmp);
+    char *desc = vmtp_res_desc(r->run_id);
 
-    if (ext == NULL || imgfile == NULL || pub == NULL ||
+    if (desc == NULL || ext == NULL || imgfile == NULL || pub == NULL ||
         asprintf(&url, "file://%s", imgfile) < 0) {
         return fail(r->ctx, "setup");
     }
@@ -211,13 +208,13 @@ do_run(struct run *r)
         return fail(r->ctx, "image upload");
     }
     TRACKED(r, VMTP_RES_SECGROUP, sgn,
-            vmtp_os_secgroup_create(r->s, sgn, r->run_id, &sg), sg);
+            vmtp_os_secgroup_create(r->s, sgn, desc, &sg), sg);
     if (vmtp_os_secgroup_rule_create(r->s, sg, "IPv4", "tcp", 22, 22,
                                      "0.0.0.0/0") != VMTP_OK) {
         return fail(r->ctx, "rule");
     }
     TRACKED(r, VMTP_RES_NETWORK, netn,
-            vmtp_os_network_create(r->s, netn, r->run_id, &net), net);
+            vmtp_os_network_create(r->s, netn, desc, &net), net);
     ss.name = subn;
     ss.network_id = net;
     TRACKED(r, VMTP_RES_SUBNET, subn, vmtp_os_subnet_create(r->s, &ss, &sub),
@@ -260,11 +257,12 @@ cmp_lines(const void *a, const void *b)
 }
 
 static int
-add(struct line **v,
-    size_t *n,
-    const char *type,
-    const char *id,
-    const char *name)
+add2(struct line **v,
+     size_t *n,
+     const char *type,
+     const char *id,
+     const char *name,
+     const char *extra)
 {
     struct line *nv = realloc(*v, (*n + 1) * sizeof(**v));
 
@@ -272,12 +270,24 @@ add(struct line **v,
         return -1;
     }
     *v = nv;
-    if (asprintf(&nv[*n].text, "%-9s %s %s", type, id,
-                 name != NULL && name[0] != '\0' ? name : "-") < 0) {
+    if (asprintf(&nv[*n].text, "%-9s %s %s%s%s", type, id,
+                 name != NULL && name[0] != '\0' ? name : "-",
+                 extra != NULL && extra[0] != '\0' ? " " : "",
+                 extra != NULL ? extra : "") < 0) {
         return -1;
     }
     (*n)++;
     return 0;
+}
+
+static int
+add(struct line **v,
+    size_t *n,
+    const char *type,
+    const char *id,
+    const char *name)
+{
+    return add2(v, n, type, id, name, NULL);
 }
 
 static int
@@ -323,13 +333,16 @@ do_snapshot(struct vmtp_os_session *s)
         rc = add(&v, &nv, "router", r.items[i].id, r.items[i].name);
     }
     for (size_t i = 0; rc == 0 && i < p.n; i++) {
-        rc = add(&v, &nv, "port", p.items[i].id, p.items[i].device_owner);
+        /* the name too: a shared lab filters the lists by run tag */
+        rc = add2(&v, &nv, "port", p.items[i].id, p.items[i].device_owner,
+                  p.items[i].name);
     }
     for (size_t i = 0; rc == 0 && i < g.n; i++) {
         rc = add(&v, &nv, "secgroup", g.items[i].id, g.items[i].name);
     }
     for (size_t i = 0; rc == 0 && i < fi.n; i++) {
-        rc = add(&v, &nv, "fip", fi.items[i].id, fi.items[i].address);
+        rc = add2(&v, &nv, "fip", fi.items[i].id, fi.items[i].address,
+                  fi.items[i].description);
     }
     for (size_t i = 0; rc == 0 && i < sv.n; i++) {
         rc = add(&v, &nv, "server", sv.items[i].id, sv.items[i].name);

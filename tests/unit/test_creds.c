@@ -285,6 +285,46 @@ test_creds_clouds_yaml(void **state)
     vmtp_ctx_free(ctx);
 }
 
+static void
+test_creds_secure_yaml(void **state)
+{
+    struct vmtp_ctx *ctx = vmtp_ctx_new();
+    struct vmtp_os_creds c;
+    char path[4096];
+    static const char bad[] = "clouds: [1, 2]\n";
+
+    (void)state;
+    assert_non_null(ctx);
+    /* secure.yaml next to clouds.yaml lays its keys over the cloud's */
+    data_path(path, sizeof(path), "clouds/secure/clouds.yaml");
+    assert_int_equal(vmtp_creds_load_clouds_yaml(ctx, "lab", path, NULL),
+                     VMTP_OK);
+    assert_string_equal(ctx->creds.password, "s3cure-only");
+    assert_string_equal(ctx->creds.region_name, "RegionTwo");
+    assert_string_equal(ctx->creds.username, "vmtp-user");
+    assert_false(vmtp_creds_need_password(ctx));
+    vmtp_ctx_free(ctx);
+
+    /* a cloud that secure.yaml does not name keeps clouds.yaml's keys */
+    ctx = vmtp_ctx_new();
+    assert_non_null(ctx);
+    assert_int_equal(vmtp_creds_load_clouds_yaml(ctx, "plain", path, NULL),
+                     VMTP_OK);
+    assert_null(ctx->creds.password);
+    assert_true(vmtp_creds_need_password(ctx));
+    vmtp_ctx_free(ctx);
+
+    /* a malformed secure.yaml is an error naming it */
+    vmtp_os_creds_init(&c);
+    assert_int_equal(vmtp_os_creds_parse_secure(&c, bad, sizeof(bad) - 1, "lab",
+                                                "secure.yaml", NULL),
+                     VMTP_E_INVAL);
+    assert_int_equal(vmtp_os_creds_parse_secure(&c, "clouds: {}\n", 11, "lab",
+                                                "secure.yaml", NULL),
+                     VMTP_OK);
+    vmtp_os_creds_release(&c);
+}
+
 int
 main(void)
 {
@@ -296,6 +336,7 @@ main(void)
             cmocka_unit_test(test_creds_environment),
             cmocka_unit_test(test_creds_check_names_missing_variable),
             cmocka_unit_test(test_creds_clouds_yaml),
+            cmocka_unit_test(test_creds_secure_yaml),
     };
 
     return cmocka_run_group_tests_name("creds", tests, NULL, NULL);

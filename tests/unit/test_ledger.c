@@ -148,6 +148,84 @@ test_run_id_validation(void **state)
     assert_null(l);
 }
 
+static void
+test_tag_names(void **state)
+{
+    char *n = vmtp_res_name("a1b2c3d", "pns-internal-net");
+    char *d = vmtp_res_desc("a1b2c3d");
+
+    (void)state;
+    assert_string_equal(n, "pns-internal-net-a1b2c3d");
+    assert_string_equal(d, "vmtp-run:a1b2c3d");
+    free(n);
+    free(d);
+    assert_null(vmtp_res_name("a1b2c3d", ""));
+    assert_null(vmtp_res_name("a1b2c3d", NULL));
+    assert_null(vmtp_res_name("a1b2c3d", "tab\there"));
+    assert_null(vmtp_res_name("a/b", "net"));
+    assert_null(vmtp_res_desc(".."));
+    /* only run ids without '-', 6 characters or more, match by name */
+    assert_true(vmtp_run_id_sweepable("a1b2c3d"));
+    assert_true(vmtp_run_id_sweepable("vtcx12_3.4"));
+    assert_false(vmtp_run_id_sweepable("vt-cx123"));
+    assert_false(vmtp_run_id_sweepable("a1b2c"));
+    assert_false(vmtp_run_id_sweepable("../x"));
+}
+
+static void
+test_tag_name_matching(void **state)
+{
+    (void)state;
+    assert_true(vmtp_res_name_of_run("pns-internal-net-a1b2c3d", "a1b2c3d"));
+    assert_true(vmtp_res_name_of_run("TestServer1-a1b2c3d", "a1b2c3d"));
+    assert_true(vmtp_res_name_of_run("x-a1b2c3d", "a1b2c3d"));
+    /* another run's, even when one id ends the other */
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d", "1b2c3d"));
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d", "b2c3d"));
+    assert_false(vmtp_res_name_of_run("net-a1b2c3dx", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d-2", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("net_a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("neta1b2c3d", "a1b2c3d"));
+    /* the shape: a non-empty base */
+    assert_false(vmtp_res_name_of_run("-a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run("", "a1b2c3d"));
+    assert_false(vmtp_res_name_of_run(NULL, "a1b2c3d"));
+    /* run ids that could be a part of another: never by name */
+    assert_false(vmtp_res_name_of_run("net-x-abcdef", "x-abcdef"));
+    assert_false(vmtp_res_name_of_run("net-abc", "abc"));
+    assert_false(vmtp_res_name_of_run("net-..", ".."));
+    /* exact: a '.' in the run id is not a pattern */
+    assert_false(vmtp_res_name_of_run("net-a1b2c3d", "a1b2c.d"));
+    assert_true(vmtp_res_name_of_run("net-a1b2c.d", "a1b2c.d"));
+}
+
+static void
+test_tag_description_matching(void **state)
+{
+    (void)state;
+    assert_true(vmtp_res_desc_of_run("vmtp-run:a1b2c3d", "a1b2c3d"));
+    assert_true(vmtp_res_desc_of_run("PNS net vmtp-run:a1b2c3d", "a1b2c3d"));
+    assert_true(
+            vmtp_res_desc_of_run("vmtp-run:a1b2c3d, made by vmtp", "a1b2c3d"));
+    /* a floating IP's description is its name */
+    assert_true(vmtp_res_desc_of_run("fip-a1b2c3d", "a1b2c3d"));
+    /* the token works for any valid run id */
+    assert_true(vmtp_res_desc_of_run("vmtp-run:vt-cx1", "vt-cx1"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:vt-cx12", "vt-cx1"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d", "a1b2c3"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d-2", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run:a1b2c3d.x", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("xvmtp-run:a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("vmtp-run: a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("run a1b2c3d", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run("", "a1b2c3d"));
+    assert_false(vmtp_res_desc_of_run(NULL, "a1b2c3d"));
+    /* a later token can match after a foreign one */
+    assert_true(
+            vmtp_res_desc_of_run("vmtp-run:zz vmtp-run:a1b2c3d", "a1b2c3d"));
+}
+
 int
 main(void)
 {
@@ -155,6 +233,9 @@ main(void)
             cmocka_unit_test(test_ledger_round_trip),
             cmocka_unit_test(test_ledger_rejects_garbage),
             cmocka_unit_test(test_run_id_validation),
+            cmocka_unit_test(test_tag_names),
+            cmocka_unit_test(test_tag_name_matching),
+            cmocka_unit_test(test_tag_description_matching),
     };
 
     return cmocka_run_group_tests_name("ledger", tests, setup, teardown);
