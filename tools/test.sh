@@ -12,8 +12,12 @@
 # points of the SIGKILL fault test (default here: "2 20 22L 23"; "all": 23;
 # 22L: killed after the floating IP, ledger lost, only the tag sweep cleans).
 #
-# Environment: VMTP_SKIP_APT=1 (no apt), VMTP_FUZZ_SECONDS (default 10),
-# VMTP_BUILD_DIR (default ./build-ci).
+# Environment: VMTP_SKIP_APT=1 (no apt), VMTP_BUILD_DIR (default ./build-ci).
+# The fuzz job is reproducible: every target runs a fixed number of inputs
+# (VMTP_FUZZ_RUNS, default per target) from a fixed seed (VMTP_FUZZ_SEED,
+# default 1), so it fails only on a change. Exploratory fuzzing is opt-in:
+# VMTP_FUZZ_SEED=random and/or VMTP_FUZZ_SECONDS=N (time-bound, no run
+# bound), or tools/fuzz-long.sh before a release.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -109,10 +113,59 @@ job_tidy() {
   return "${PIPESTATUS[0]}"
 }
 
+# Inputs per fuzz target in the reproducible CI mode: 1-5 s each on an idle
+# 2-core CI machine under ASan+UBSan (60 s in all), 4-18 s when it is busy.
+fuzz_runs() { # target-name
+  [ -n "${VMTP_FUZZ_RUNS:-}" ] && { echo "$VMTP_FUZZ_RUNS"; return; }
+  case $1 in
+  config) echo 3600 ;;
+  result_json | os_token) echo 20000 ;;
+  tool_output) echo 30000 ;;
+  os_network) echo 36000 ;;
+  gmond_xml | openrc | os_image) echo 60000 ;;
+  os_compute | probe) echo 80000 ;;
+  os_ledger) echo 120000 ;;
+  agent_frame | html_escape) echo 240000 ;;
+  shquote) echo 400000 ;;
+  *) echo 20000 ;;
+  esac
+}
+
+# One target. Reproducible mode: -seed and -runs fixed, -max_total_time only
+# a safety cap (60 s). Exploratory mode (VMTP_FUZZ_SECONDS set): time-bound.
+# The seed and the command that reproduces the run are printed either way.
+# A seed alone is not enough: libFuzzer re-reads its corpus directory every
+# second (-reload=0 stops that) and records compared values, pointers too,
+# as mutation hints, so address randomisation changes the inputs it tries
+# (setarch -R turns it off where the kernel or container allows it).
 fuzz_one() { # binary corpus log
-  "$1" -max_total_time="${VMTP_FUZZ_SECONDS:-10}" -rss_limit_mb=1024 \
-    -print_final_stats=0 "$2" >"$3" 2>&1 && return 0
+  local name seed bound rc done_runs norand=()
+  name=$(basename "$1"); name=${name#fuzz_}
+  seed=${VMTP_FUZZ_SEED:-1}
+  if [ "$seed" = random ]; then seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); fi
+  if [ -n "${VMTP_FUZZ_SECONDS:-}" ]; then
+    bound=(-max_total_time="$VMTP_FUZZ_SECONDS")
+  else
+    bound=(-runs="$(fuzz_runs "$name")" -max_total_time=60)
+    if setarch "$(uname -m)" -R true 2>/dev/null; then
+      norand=(setarch "$(uname -m)" -R)
+    else
+      echo "fuzz $name: note: cannot disable ASLR here (setarch -R), the run may differ slightly"
+    fi
+  fi
+  echo "fuzz $name: ${norand[*]:+${norand[*]} }-seed=$seed ${bound[*]} -reload=0"
+  "${norand[@]}" "$1" -seed="$seed" "${bound[@]}" -reload=0 -rss_limit_mb=1024 \
+    -print_final_stats=1 -artifact_prefix="$out/fuzz-$name-" "$2" >"$3" 2>&1
+  rc=$?
+  done_runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$3")
+  grep -E '^Done [0-9]+ runs' "$3" | sed "s/^/fuzz $name: /"
+  if [ -z "${VMTP_FUZZ_SECONDS:-}" ] && [ -n "$done_runs" ] &&
+    [ "$done_runs" -lt "$(fuzz_runs "$name")" ]; then
+    echo "fuzz $name: WARNING: stopped at the 60 s safety cap, not the reproducible run"
+  fi
+  [ "$rc" -eq 0 ] && return 0
   tail -n 40 "$3"
+  echo "fuzz $name: reproduce: ${norand[*]:+${norand[*]} }$1 -seed=$seed ${bound[*]} -reload=0 DIR (DIR: a copy of tests/fuzz/corpus/$name)"
   return 1
 }
 
@@ -159,7 +212,9 @@ for job in $jobs; do
         [ -f "$f" ] && [ -x "$f" ] || continue  # not the fuzz_*.p object dirs
         name=$(basename "$f"); name=${name#fuzz_}
         corpus=$(mktemp -d)
-        cp -r "$top/tests/fuzz/corpus/$name/." "$corpus/" 2>/dev/null
+        # files in sorted order: libFuzzer's order of equal-sized seeds is
+        # the directory order, part of what makes a seeded run reproducible
+        cp -r "$top/tests/fuzz/corpus/$name"/* "$corpus/" 2>/dev/null
         check "fuzz $name" fuzz_one "$f" "$corpus" "$out/fuzz-$name.log"
         rm -rf "$corpus"
         echo "fuzz $name: done"

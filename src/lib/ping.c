@@ -81,27 +81,25 @@ vmtp_parse_ping(const char *out,
     if (n_times != NULL) {
         *n_times = 0;
     }
-    /* per-reply lines: "... icmp_seq=3 ttl=64 time=0.047 ms" */
-    for (p = out; times != NULL && (p = strstr(p, "time=")) != NULL;) {
-        const char *bol = p;
+    /* per-reply lines: "64 bytes from ...: icmp_seq=3 ttl=64 time=0.047 ms"
+     * (one sample per line). Every search stays inside its line: searching
+     * the rest of the output from each "time=" was quadratic in its size. */
+    for (p = out; times != NULL && *p != '\0';) {
         const char *eol = strchr(p, '\n');
+        size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+        const char *from = memmem(p, len, "bytes from", 10);
+        const char *tm = NULL;
         double t;
 
-        while (bol > out && bol[-1] != '\n') {
-            bol--;
+        if (from != NULL) {
+            tm = memmem(from, len - (size_t)(from - p), "time=", 5);
         }
-        p += 5;
-        if (strstr(bol, "bytes from") == NULL ||
-            strstr(bol, "bytes from") > p) {
-            continue;
+        if (tm != NULL &&
+            memmem(tm, len - (size_t)(tm - p), "DUP!", 4) == NULL &&
+            num_at(tm + 5, &t, NULL) && n < max_times) {
+            times[n++] = t; /* a duplicate reply is not a new sample */
         }
-        if (memmem(p, eol != NULL ? (size_t)(eol - p) : strlen(p), "DUP!", 4) !=
-            NULL) {
-            continue; /* a duplicate reply is not a new sample */
-        }
-        if (num_at(p, &t, NULL) && n < max_times) {
-            times[n++] = t;
-        }
+        p += eol != NULL ? len + 1 : len;
     }
     if (n_times != NULL) {
         *n_times = n;

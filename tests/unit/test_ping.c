@@ -120,6 +120,50 @@ test_ping_ipv6_and_garbage(void **state)
     free(out);
 }
 
+/* One sample per reply line; "time=" outside a reply line, duplicates and
+ * a long line without newline (quadratic before: every "time=" searched the
+ * rest of the output) give none. */
+static void
+test_ping_samples_only_reply_lines(void **state)
+{
+    static const char head[] =
+            "PING 198.18.0.1 (198.18.0.1) 56(84) bytes of data.\n"
+            "64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.5 ms time=9\n"
+            "time=7 ms 64 bytes from 198.18.0.1: icmp_seq=2 ttl=64\n"
+            "64 bytes from 198.18.0.1: icmp_seq=2 ttl=64 time=0.7 ms (DUP!)\n"
+            "From 198.18.0.9 icmp_seq=3 Destination Host Unreachable\n"
+            "64 bytes from 198.18.0.1: icmp_seq=4 ttl=64 time=0.25 ms";
+    static const char tail[] =
+            "\n--- 198.18.0.1 ping statistics ---\n"
+            "4 packets transmitted, 2 received, 50% packet loss, time 3004ms\n"
+            "rtt min/avg/max/mdev = 0.250/0.375/0.500/0.125 ms\n";
+    size_t reps = 100000;
+    size_t cap = sizeof(head) + reps * 7 + sizeof(tail);
+    char *out = malloc(cap);
+    struct vmtp_icmp_stat st;
+    double t[8];
+    size_t n = 0;
+    size_t off;
+
+    (void)state;
+    assert_non_null(out);
+    memcpy(out, head, sizeof(head) - 1);
+    off = sizeof(head) - 1;
+    for (size_t i = 0; i < reps; i++) {
+        memcpy(out + off, " time=1", 7);
+        off += 7;
+    }
+    memcpy(out + off, tail, sizeof(tail));
+    vmtp_icmp_stat_init(&st, 64);
+    assert_int_equal(vmtp_parse_ping(out, &st, t, 8, &n, NULL), VMTP_OK);
+    assert_int_equal(n, 2);
+    assert_float_equal(t[0], 0.5, 1e-12);
+    assert_float_equal(t[1], 0.25, 1e-12);
+    assert_int_equal(st.tx_packets, 4);
+    assert_int_equal(st.rx_packets, 2);
+    free(out);
+}
+
 static void
 test_ping_percentiles_nearest_rank(void **state)
 {
@@ -169,6 +213,7 @@ main(void)
             cmocka_unit_test(test_ping_partial_loss_counts_replies),
             cmocka_unit_test(test_ping_full_loss_is_a_clear_error),
             cmocka_unit_test(test_ping_ipv6_and_garbage),
+            cmocka_unit_test(test_ping_samples_only_reply_lines),
             cmocka_unit_test(test_ping_percentiles_nearest_rank),
             cmocka_unit_test(test_ping_run_on_loopback_honours_count_and_sizes),
     };
