@@ -101,7 +101,16 @@ struct cloud {
     bool ipv6;
     bool reuse;
     bool stopped; /* --stop-on-error fired: keep everything */
+    uint64_t t0_us;
 };
+
+/* Progress with the time since the run started (bench/cloud_time.sh). */
+static void
+phase(const struct cloud *c, const char *what)
+{
+    VLOG(&c->ctx->log, VMTP_LOG_INFO, "cloud run: %s at +%.1f s", what,
+         (double)(vx_now_us() - c->t0_us) / 1e6);
+}
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
@@ -1195,11 +1204,13 @@ setup(struct cloud *c)
     if (st != VMTP_OK) {
         return st;
     }
+    phase(c, "keypair, image, flavor, security group, networks ready");
     /* every VM boots at once; the router and addresses follow meanwhile */
     plan_vms(c);
     for (size_t i = 0; i < c->nvms && st == VMTP_OK; i++) {
         st = boot_vm(c, &c->vms[i]);
     }
+    phase(c, "ports created, VMs booting");
     if (st == VMTP_OK && !c->reuse) {
         st = find_ext_net(c);
         if (st == VMTP_OK && c->ext_net_id == NULL && !cfg->no_floatingip) {
@@ -1218,12 +1229,15 @@ setup(struct cloud *c)
             st = add_fip(c, &c->vms[i]);
         }
     }
+    phase(c, "router and floating IPs ready");
     for (size_t i = 0; i < c->nvms && st == VMTP_OK; i++) {
         st = wait_vm(c, &c->vms[i]);
     }
+    phase(c, "VMs active");
     for (size_t i = 0; i < c->nvms && st == VMTP_OK; i++) {
         st = connect_vm(c, &c->vms[i]);
     }
+    phase(c, "VMs reachable, tool deployed");
     return st;
 }
 
@@ -1435,6 +1449,7 @@ teardown(struct cloud *c, size_t *left)
             }
         }
     }
+    phase(c, "servers deleted");
     vmtp_error_clear(&c->ctx->err);
     if (c->image_created && !c->cfg->delete_image_after_run) {
         /* kept on purpose: hand it over to the user */
@@ -1507,6 +1522,7 @@ vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
     memset(&c, 0, sizeof(c));
     c.ctx = ctx;
     c.cfg = &ctx->cfg;
+    c.t0_us = t0;
     c.run_id = ctx->results->run_id;
     c.reuse = ctx->cfg.reuse_network_name != NULL &&
               ctx->cfg.reuse_network_name[0] != '\0';
