@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <libssh/libssh.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +68,10 @@ struct cloud_vm {
     char *fip_addr;
     char ip4[64]; /* fixed addresses on net */
     char ip6[64];
+    char known_hosts[600];
     unsigned server_seq;
+    unsigned port_seq;
+    unsigned fip_seq;
     bool server_recorded; /* ledger "created" written */
     bool deleting;        /* DELETE sent */
     bool ready;           /* ACTIVE, reachable, tool deployed */
@@ -74,8 +79,14 @@ struct cloud_vm {
     struct run_host h;
 };
 
+struct cloud_worker;
+
 struct cloud {
-    struct vmtp_ctx *ctx;
+    struct vmtp_ctx *ctx;     /* this thread's context (a worker's, or main) */
+    struct vmtp_ctx *main;    /* the run's context: cancel flag, log, results */
+    pthread_mutex_t *lock;    /* the ledger, shared by the workers */
+    atomic_int *router_state; /* 0 pending, 1 ready, 2 failed */
+    struct cloud_worker *workers;
     const struct vmtp_config *cfg;
     struct vmtp_os_session *s;
     struct vmtp_ledger *l;
@@ -101,6 +112,7 @@ struct cloud {
     bool ipv6;
     bool reuse;
     bool stopped; /* --stop-on-error fired: keep everything */
+    bool kept;    /* --keep-first-flow-and-exit: keep everything, exit 0 */
     uint64_t t0_us;
 };
 
@@ -143,15 +155,151 @@ res_name(const struct cloud *c, const char *base)
 static enum vmtp_status
 intent(struct cloud *c, enum vmtp_res_type t, const char *name, unsigned *seq)
 {
-    enum vmtp_status st = vmtp_ledger_intent(c->l, t, name, seq);
+    enum vmtp_status st;
 
-    return st == VMTP_OK ? VMTP_OK : st;
+    (void)pthread_mutex_lock(c->lock);
+    st = vmtp_ledger_intent(c->l, t, name, seq);
+    (void)pthread_mutex_unlock(c->lock);
+    return st;
 }
 
 static enum vmtp_status
 recorded(struct cloud *c, unsigned seq, const char *id)
 {
-    return vmtp_ledger_created(c->l, seq, id);
+    enum vmtp_status st;
+
+    (void)pthread_mutex_lock(c->lock);
+    st = vmtp_ledger_created(c->l, seq, id);
+    (void)pthread_mutex_unlock(c->lock);
+    return st;
+}
+
+static void
+gone(struct cloud *c, unsigned seq)
+{
+    (void)pthread_mutex_lock(c->lock);
+    (void)vmtp_ledger_gone(c->l, seq);
+    (void)pthread_mutex_unlock(c->lock);
+}
+
+/* ---- workers: one context and API session per thread ------------------ */
+
+/*
+ * API calls take seconds on a loaded cloud and do not depend on each
+ * other within a phase, so each phase runs its tasks on threads. A task
+ * gets a shallow copy of the run with its own context and session (the
+ * session and the context's error are not thread-safe); it writes only
+ * its own VM or the fields the caller copies back after the join.
+ */
+typedef enum vmtp_status cloud_task_fn(struct cloud *wc, void *arg);
+
+struct cloud_worker {
+    struct vmtp_ctx *ctx;
+    struct vmtp_os_session *s;
+    struct cloud wc;
+    cloud_task_fn *fn;
+    void *arg;
+    pthread_t th;
+    bool started;
+    atomic_int done;
+    enum vmtp_status st;
+};
+
+static void *
+worker_main(void *p)
+{
+    struct cloud_worker *w = p;
+    enum vmtp_status st = VMTP_OK;
+
+    if (w->s == NULL) {
+        st = vmtp_os_session_new(w->ctx, &w->wc.main->creds, NULL, &w->s);
+    }
+    if (st == VMTP_OK) {
+        w->wc.ctx = w->ctx;
+        w->wc.s = w->s;
+        st = w->fn(&w->wc, w->arg);
+    }
+    w->st = st;
+    atomic_store(&w->done, 1);
+    return NULL;
+}
+
+/* Start fns[i](copy of c, args[i]) for i < n on threads. */
+static enum vmtp_status
+tasks_start(struct cloud *c,
+            cloud_task_fn *const *fns,
+            void *const *args,
+            size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct cloud_worker *w = &c->workers[i];
+
+        if (w->ctx == NULL) {
+            w->ctx = vmtp_ctx_new();
+            if (w->ctx == NULL ||
+                vmtp_run_set_agent_path(w->ctx, c->main->agent_path) !=
+                        VMTP_OK) {
+                return nomem(c);
+            }
+            w->ctx->log = c->main->log;
+        }
+        w->wc = *c;
+        w->fn = fns[i];
+        w->arg = args[i];
+        atomic_store(&w->done, 0);
+        atomic_store(&w->ctx->cancelled, 0);
+        vmtp_error_clear(&w->ctx->err);
+        if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+            w->st = vmtp_set_error(w->ctx, VMTP_E_SYS, "cannot start a thread");
+            atomic_store(&w->done, 1);
+            continue;
+        }
+        w->started = true;
+    }
+    return VMTP_OK;
+}
+
+/* Wait for the n tasks (passing a cancel on); the first error wins. */
+static enum vmtp_status
+tasks_join(struct cloud *c, size_t n)
+{
+    enum vmtp_status st = VMTP_OK;
+    bool all;
+
+    do {
+        all = true;
+        for (size_t i = 0; i < n; i++) {
+            if (vmtp_ctx_cancelled(c->main)) {
+                vmtp_ctx_cancel(c->workers[i].ctx);
+            }
+            all = all && atomic_load(&c->workers[i].done) != 0;
+        }
+        if (!all) {
+            vx_sleep_us(50000);
+        }
+    } while (!all);
+    for (size_t i = 0; i < n; i++) {
+        struct cloud_worker *w = &c->workers[i];
+
+        if (w->started) {
+            (void)pthread_join(w->th, NULL);
+            w->started = false;
+        }
+        if (w->st != VMTP_OK && (st == VMTP_OK || st == VMTP_E_CANCELLED)) {
+            st = w->st;
+            c->ctx->err = w->ctx->err;
+        }
+    }
+    return st;
+}
+
+static void
+workers_free(struct cloud_worker *ws, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        vmtp_os_session_free(ws[i].s);
+        vmtp_ctx_free(ws[i].ctx);
+    }
 }
 
 /* ---- placement (§4.9, without §14.37) --------------------------------- */
@@ -838,22 +986,6 @@ add_interface(struct cloud *c, const char *subnet_id)
     return st;
 }
 
-static enum vmtp_status
-attach_router(struct cloud *c)
-{
-    enum vmtp_status st = make_router(c);
-
-    for (size_t i = 0; st == VMTP_OK && i < c->nnets; i++) {
-        if (c->nets[i].subnet_id != NULL) {
-            st = add_interface(c, c->nets[i].subnet_id);
-        }
-        if (st == VMTP_OK && c->ipv6 && c->nets[i].subnet6_id != NULL) {
-            st = add_interface(c, c->nets[i].subnet6_id);
-        }
-    }
-    return st;
-}
-
 /* ---- VMs (§4.10) ------------------------------------------------------ */
 
 static struct cloud_vm *
@@ -883,18 +1015,17 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
     struct vmtp_os_server_spec sp;
     char *pname = fmt("%s-port", vm->name);
     char *ud = NULL;
-    unsigned seq;
     enum vmtp_status st;
 
     if (pname == NULL) {
         return nomem(c);
     }
-    st = intent(c, VMTP_RES_PORT, pname, &seq);
+    st = intent(c, VMTP_RES_PORT, pname, &vm->port_seq);
     if (st == VMTP_OK) {
         st = vmtp_os_port_create(c->s, pname, vm->net->id, c->sg_id,
                                  cfg->vnic_type, &vm->port_id);
         if (st == VMTP_OK) {
-            st = recorded(c, seq, vm->port_id);
+            st = recorded(c, vm->port_seq, vm->port_id);
         }
     }
     free(pname);
@@ -942,18 +1073,17 @@ add_fip(struct cloud *c, struct cloud_vm *vm)
 {
     struct vmtp_os_fip fip = {0};
     char *name = fmt("%s-fip", vm->name);
-    unsigned seq;
     enum vmtp_status st;
 
     if (name == NULL) {
         return nomem(c);
     }
-    st = intent(c, VMTP_RES_FIP, name, &seq);
+    st = intent(c, VMTP_RES_FIP, name, &vm->fip_seq);
     if (st == VMTP_OK) {
         st = vmtp_os_fip_create(c->s, c->ext_net_id, vm->port_id, name, &fip);
     }
     if (st == VMTP_OK) {
-        st = recorded(c, seq, fip.id);
+        st = recorded(c, vm->fip_seq, fip.id);
         vm->fip_id = fip.id;
         vm->fip_addr = fip.address;
         fip.id = fip.address = NULL;
@@ -1036,12 +1166,13 @@ connect_vm(struct cloud *c, struct cloud_vm *vm)
     o.key_file = c->key_path;
     o.use_agent = false;
     o.use_default_keys = false;
-    o.known_hosts = c->known_hosts;
-    o.accept_unknown_host_key = true; /* a fresh VM, a per-run file */
+    o.known_hosts = vm->known_hosts;
+    o.accept_unknown_host_key = true; /* a fresh VM, a per-VM file */
     o.connect_attempts =
             cfg->ssh_retry_count > 0 ? (int)cfg->ssh_retry_count : 50;
-    o.cancel = &c->ctx->cancelled;
-    o.log = &c->ctx->log;
+    /* the executor outlives the worker: the run's flag and logger */
+    o.cancel = &c->main->cancelled;
+    o.log = &c->main->log;
     st = vmtp_remote_new(&o, &vm->h.ex, &c->ctx->err);
     if (st == VMTP_OK) {
         st = vmtp_run_deploy_tool(c->ctx, &vm->h,
@@ -1136,64 +1267,158 @@ plan_vms(struct cloud *c)
     }
 }
 
+/* Phase 1 tasks: each fills fields that setup() copies back. */
+static enum vmtp_status
+task_base(struct cloud *wc, void *arg)
+{
+    struct vmtp_os_agent_list al = {0};
+    enum vmtp_status st = create_keypair(wc);
+
+    (void)arg;
+    if (st == VMTP_OK) {
+        st = find_image(wc);
+    }
+    if (st == VMTP_OK) {
+        st = find_flavor(wc);
+    }
+    if (st == VMTP_OK) {
+        if (vmtp_os_agents(wc->s, &al) == VMTP_OK) {
+            const char *t = vmtp_os_l2_agent_type(&al);
+
+            VLOG(&wc->ctx->log, VMTP_LOG_INFO, "OpenStack agent: %s", t);
+            st = vmtp_results_set(wc->main->results, "l2agent_type", t);
+        } else {
+            vmtp_error_clear(&wc->ctx->err); /* admin only: optional */
+        }
+        vmtp_os_agent_list_free(&al);
+    }
+    return st;
+}
+
+static enum vmtp_status
+task_secgroup(struct cloud *wc, void *arg)
+{
+    (void)arg;
+    return make_secgroup(wc);
+}
+
+static enum vmtp_status
+task_router(struct cloud *wc, void *arg)
+{
+    enum vmtp_status st = find_ext_net(wc);
+
+    (void)arg;
+    if (st == VMTP_OK && wc->ext_net_id == NULL && !wc->cfg->no_floatingip) {
+        st = vmtp_set_error(wc->ctx, VMTP_E_NOTFOUND,
+                            "No external network found: floating IPs are "
+                            "impossible (use --no-floatingip if the VMs' "
+                            "fixed IPs are reachable)");
+    }
+    if (st == VMTP_OK) {
+        st = make_router(wc);
+    }
+    return st;
+}
+
+static enum vmtp_status
+task_network(struct cloud *wc, void *arg)
+{
+    const size_t *i = arg;
+    struct vmtp_os_network nw = {0};
+    enum vmtp_status st;
+
+    if (!wc->reuse) {
+        return make_network(wc, *i);
+    }
+    st = find_network(wc, wc->cfg->reuse_network_name, &nw);
+    if (st == VMTP_E_NOTFOUND) {
+        st = vmtp_set_error(wc->ctx, VMTP_E_NOTFOUND,
+                            "Unable to find the network to be reused: %s",
+                            wc->cfg->reuse_network_name);
+    } else if (st == VMTP_OK) {
+        st = take_network(wc, &wc->nets[0], &nw);
+    }
+    free(nw.status);
+    free(nw.physnet);
+    for (size_t k = 0; k < nw.nsubnets; k++) {
+        free(nw.subnets[k]);
+    }
+    free(nw.subnets);
+    return st;
+}
+
+/* One VM: port, boot, floating IP (once the router is up), SSH, tool. */
+static enum vmtp_status
+task_vm(struct cloud *wc, void *arg)
+{
+    struct cloud_vm *vm = arg;
+    bool want_fip = !wc->reuse && !wc->cfg->no_floatingip;
+    enum vmtp_status st = boot_vm(wc, vm);
+
+    while (st == VMTP_OK && want_fip && vm->error[0] == '\0' &&
+           atomic_load(wc->router_state) == 0) {
+        if (vmtp_ctx_cancelled(wc->ctx)) {
+            st = vmtp_set_error(wc->ctx, VMTP_E_CANCELLED, "cancelled");
+        }
+        vx_sleep_us(100000);
+    }
+    if (st == VMTP_OK && want_fip && vm->error[0] == '\0') {
+        if (atomic_load(wc->router_state) != 1) {
+            vm_fail(vm, "the router could not be set up");
+        } else {
+            st = add_fip(wc, vm);
+        }
+    }
+    if (st == VMTP_OK) {
+        st = wait_vm(wc, vm);
+    }
+    if (st == VMTP_OK) {
+        st = connect_vm(wc, vm);
+    }
+    return st;
+}
+
 static enum vmtp_status
 setup(struct cloud *c)
 {
     const struct vmtp_config *cfg = c->cfg;
-    struct vmtp_os_agent_list al = {0};
+    size_t idx[2] = {0, 1};
+    cloud_task_fn *fns[CLOUD_MAX_VMS] = {task_base, task_secgroup, task_network,
+                                         task_network};
+    void *args[CLOUD_MAX_VMS] = {NULL, NULL, &idx[0], &idx[1]};
+    size_t nnet = c->reuse || cfg->same_network_only ? 1 : 2;
+    size_t n = 2 + nnet;
     enum vmtp_status st = make_run_dir(c);
+    enum vmtp_status jst;
 
     if (st == VMTP_OK) {
         st = make_key(c);
     }
-    if (st == VMTP_OK) {
-        st = create_keypair(c);
+    if (st != VMTP_OK) {
+        return st;
     }
-    if (st == VMTP_OK) {
-        st = find_image(c);
+    /* phase 1: keypair/image/flavor, security group, networks, router */
+    if (!c->reuse) {
+        fns[n] = task_router;
+        args[n++] = NULL;
     }
-    if (st == VMTP_OK) {
-        st = find_flavor(c);
+    st = tasks_start(c, fns, args, n);
+    jst = tasks_join(c, n);
+    st = st != VMTP_OK ? st : jst;
+    /* copy back what each task made (also on failure: it is freed later) */
+    c->keypair = c->workers[0].wc.keypair;
+    c->image_id = c->workers[0].wc.image_id;
+    c->image_seq = c->workers[0].wc.image_seq;
+    c->image_created = c->workers[0].wc.image_created;
+    c->flavor_id = c->workers[0].wc.flavor_id;
+    c->sg_id = c->workers[1].wc.sg_id;
+    for (size_t i = 0; i < nnet; i++) {
+        c->nets[i] = c->workers[2 + i].wc.nets[i];
     }
-    if (st == VMTP_OK) {
-        if (vmtp_os_agents(c->s, &al) == VMTP_OK) {
-            const char *t = vmtp_os_l2_agent_type(&al);
-
-            VLOG(&c->ctx->log, VMTP_LOG_INFO, "OpenStack agent: %s", t);
-            st = vmtp_results_set(c->ctx->results, "l2agent_type", t);
-        } else {
-            vmtp_error_clear(&c->ctx->err); /* admin only: optional */
-        }
-        vmtp_os_agent_list_free(&al);
-    }
-    if (st == VMTP_OK) {
-        st = make_secgroup(c);
-    }
-    if (st == VMTP_OK && c->reuse) {
-        struct vmtp_os_network nw = {0};
-
-        st = find_network(c, cfg->reuse_network_name, &nw);
-        if (st == VMTP_E_NOTFOUND) {
-            st = vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
-                                "Unable to find the network to be reused: %s",
-                                cfg->reuse_network_name);
-        } else if (st == VMTP_OK) {
-            st = take_network(c, &c->nets[0], &nw);
-            c->nnets = 1;
-        }
-        free(nw.status);
-        free(nw.physnet);
-        for (size_t k = 0; k < nw.nsubnets; k++) {
-            free(nw.subnets[k]);
-        }
-        free(nw.subnets);
-    } else if (st == VMTP_OK) {
-        size_t want = cfg->same_network_only ? 1 : 2;
-
-        for (size_t i = 0; i < want && st == VMTP_OK; i++) {
-            st = make_network(c, i);
-            c->nnets = i + 1;
-        }
+    c->nnets = nnet;
+    if (!c->reuse) {
+        c->ext_net_id = c->workers[n - 1].wc.ext_net_id;
+        c->router_id = c->workers[n - 1].wc.router_id;
     }
     if (st == VMTP_OK && c->nets[0].network_type != NULL) {
         VLOG(&c->ctx->log, VMTP_LOG_INFO, "OpenStack network type: %s",
@@ -1204,41 +1429,32 @@ setup(struct cloud *c)
     if (st != VMTP_OK) {
         return st;
     }
-    phase(c, "keypair, image, flavor, security group, networks ready");
-    /* every VM boots at once; the router and addresses follow meanwhile */
+    phase(c, "keypair, image, flavor, security group, networks, router "
+             "ready");
+    /* phase 2: every VM at once; the router interfaces meanwhile */
     plan_vms(c);
-    for (size_t i = 0; i < c->nvms && st == VMTP_OK; i++) {
-        st = boot_vm(c, &c->vms[i]);
+    for (size_t i = 0; i < c->nvms; i++) {
+        fns[i] = task_vm;
+        args[i] = &c->vms[i];
     }
-    phase(c, "ports created, VMs booting");
-    if (st == VMTP_OK && !c->reuse) {
-        st = find_ext_net(c);
-        if (st == VMTP_OK && c->ext_net_id == NULL && !cfg->no_floatingip) {
-            st = vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
-                                "No external network found: floating IPs "
-                                "are impossible (use --no-floatingip if the "
-                                "VMs' fixed IPs are reachable)");
+    atomic_store(c->router_state, c->reuse ? 1 : 0);
+    st = tasks_start(c, fns, args, c->nvms);
+    if (!c->reuse) {
+        enum vmtp_status rst = VMTP_OK;
+
+        for (size_t i = 0; i < c->nnets && rst == VMTP_OK; i++) {
+            rst = add_interface(c, c->nets[i].subnet_id);
+            if (rst == VMTP_OK && c->ipv6 && c->nets[i].subnet6_id != NULL) {
+                rst = add_interface(c, c->nets[i].subnet6_id);
+            }
         }
-        if (st == VMTP_OK) {
-            st = attach_router(c);
-        }
+        atomic_store(c->router_state, rst == VMTP_OK ? 1 : 2);
+        phase(c, "router interfaces ready");
+        st = st != VMTP_OK ? st : rst;
     }
-    for (size_t i = 0; i < c->nvms && st == VMTP_OK; i++) {
-        if (!c->reuse && !cfg->no_floatingip && c->vms[i].port_id != NULL &&
-            c->vms[i].error[0] == '\0') {
-            st = add_fip(c, &c->vms[i]);
-        }
-    }
-    phase(c, "router and floating IPs ready");
-    for (size_t i = 0; i < c->nvms && st == VMTP_OK; i++) {
-        st = wait_vm(c, &c->vms[i]);
-    }
-    phase(c, "VMs active");
-    for (size_t i = 0; i < c->nvms && st == VMTP_OK; i++) {
-        st = connect_vm(c, &c->vms[i]);
-    }
+    jst = tasks_join(c, c->nvms);
     phase(c, "VMs reachable, tool deployed");
-    return st;
+    return st != VMTP_OK ? st : jst;
 }
 
 /* ---- flows (§4.13) ---------------------------------------------------- */
@@ -1322,6 +1538,9 @@ vm_flow(struct cloud *c,
                     VMTP_OK) {
             return nomem(c);
         }
+    }
+    if (c->cfg->keep_first_flow_and_exit && st == VMTP_OK) {
+        c->stopped = c->kept = true;
     }
     if (this_failed) {
         *failed = true;
@@ -1418,9 +1637,33 @@ measure(struct cloud *c, const struct run_plan *p, bool *failed)
 
 /* ---- teardown (§4.17, §14.39) ----------------------------------------- */
 
+/* A deleted VM's floating IP and port (the ledger does the rest). */
+static enum vmtp_status
+task_vm_delete(struct cloud *wc, void *arg)
+{
+    struct cloud_vm *vm = arg;
+    enum vmtp_status st;
+
+    if (vm->fip_id != NULL) {
+        st = vmtp_os_fip_delete(wc->s, vm->fip_id);
+        if (st == VMTP_OK || st == VMTP_E_NOTFOUND) {
+            gone(wc, vm->fip_seq);
+        }
+    }
+    if (vm->port_id != NULL) {
+        st = vmtp_os_port_delete(wc->s, vm->port_id);
+        if (st == VMTP_OK || st == VMTP_E_NOTFOUND) {
+            gone(wc, vm->port_seq);
+        }
+    }
+    return VMTP_OK; /* what is left stays in the ledger */
+}
+
 static enum vmtp_status
 teardown(struct cloud *c, size_t *left)
 {
+    cloud_task_fn *fns[CLOUD_MAX_VMS];
+    void *args[CLOUD_MAX_VMS];
     bool deleted[CLOUD_MAX_VMS] = {false};
     enum vmtp_status st;
 
@@ -1450,6 +1693,13 @@ teardown(struct cloud *c, size_t *left)
         }
     }
     phase(c, "servers deleted");
+    for (size_t i = 0; i < c->nvms; i++) {
+        fns[i] = task_vm_delete;
+        args[i] = &c->vms[i];
+    }
+    (void)tasks_start(c, fns, args, c->nvms);
+    (void)tasks_join(c, c->nvms);
+    phase(c, "floating IPs and ports deleted");
     vmtp_error_clear(&c->ctx->err);
     if (c->image_created && !c->cfg->delete_image_after_run) {
         /* kept on purpose: hand it over to the user */
@@ -1471,6 +1721,9 @@ remove_run_dir(struct cloud *c)
         (void)unlink(c->key_path);
     }
     (void)unlink(c->known_hosts);
+    for (size_t i = 0; i < c->nvms; i++) {
+        (void)unlink(c->vms[i].known_hosts);
+    }
     (void)rmdir(c->dir);
 }
 
@@ -1494,6 +1747,8 @@ cloud_release(struct cloud *c)
         free(c->nets[i].network_type);
     }
     vmtp_ledger_close(c->l);
+    c->l = NULL;
+    workers_free(c->workers, CLOUD_MAX_VMS);
     free(c->dir);
     free(c->key_path);
     free(c->known_hosts);
@@ -1510,6 +1765,9 @@ enum vmtp_status
 vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
 {
     struct cloud c;
+    struct cloud_worker workers[CLOUD_MAX_VMS];
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    atomic_int router_state = 0;
     struct vmtp_error first;
     uint64_t t0 = vx_now_us();
     uint64_t t_setup = 0;
@@ -1520,7 +1778,12 @@ vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
     enum vmtp_status tst;
 
     memset(&c, 0, sizeof(c));
+    memset(workers, 0, sizeof(workers));
     c.ctx = ctx;
+    c.main = ctx;
+    c.lock = &lock;
+    c.router_state = &router_state;
+    c.workers = workers;
     c.cfg = &ctx->cfg;
     c.t0_us = t0;
     c.run_id = ctx->results->run_id;
@@ -1558,14 +1821,14 @@ vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
     if (c.stopped ||
         (st != VMTP_OK && st != VMTP_E_CANCELLED && ctx->cfg.stop_on_error)) {
         VLOG(&ctx->log, VMTP_LOG_WARN,
-             "Stopping execution on error, cleanup all VMs/networks with: "
+             "Stopping execution %s, cleanup all VMs/networks with: "
              "vmtp --cleanup %s",
-             c.run_id);
+             c.kept ? "after the first flow" : "on error", c.run_id);
         for (size_t i = 0; i < c.nvms; i++) {
             vmtp_run_disconnect(&c.vms[i].h);
         }
         cloud_release(&c); /* the ledger stays open-ended: not done */
-        if (st == VMTP_OK) {
+        if (st == VMTP_OK && !c.kept) {
             st = vmtp_set_error(ctx, VMTP_E_MEASURE,
                                 "stopped on error (--stop-on-error): the "
                                 "cloud resources are kept; remove them with "

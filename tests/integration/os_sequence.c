@@ -323,7 +323,11 @@ do_snapshot(struct vmtp_os_session *s)
         rc = add(&v, &nv, "router", r.items[i].id, r.items[i].name);
     }
     for (size_t i = 0; rc == 0 && i < p.n; i++) {
-        rc = add(&v, &nv, "port", p.items[i].id, p.items[i].device_owner);
+        rc = add(&v, &nv, "port", p.items[i].id,
+                 p.items[i].device_owner != NULL &&
+                                 p.items[i].device_owner[0] != '\0'
+                         ? p.items[i].device_owner
+                         : p.items[i].name);
     }
     for (size_t i = 0; rc == 0 && i < g.n; i++) {
         rc = add(&v, &nv, "secgroup", g.items[i].id, g.items[i].name);
