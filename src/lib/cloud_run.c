@@ -994,6 +994,8 @@ add_vm(struct cloud *c, const char *prefix, unsigned n, size_t net, size_t pl)
     struct cloud_vm *vm = &c->vms[c->nvms++];
 
     (void)snprintf(vm->name, sizeof(vm->name), "%s%u-%s", prefix, n, c->run_id);
+    (void)snprintf(vm->known_hosts, sizeof(vm->known_hosts),
+                   "%s/known_hosts-%zu", c->dir, c->nvms);
     (void)vx_strlcpy(vm->az, c->placement[pl], sizeof(vm->az));
     vm->net = &c->nets[net];
     return vm;
