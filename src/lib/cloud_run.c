@@ -1122,7 +1122,9 @@ wait_vm(struct cloud *c, struct cloud_vm *vm)
     if (vm->server_id == NULL) {
         return VMTP_OK;
     }
-    st = vmtp_os_server_wait_active(c->s, vm->server_id, (int)(polls * 2000),
+    /* the original's polls each add an API round trip to the 2 s sleep
+     * (seconds on a loaded cloud): allow 6 s a poll */
+    st = vmtp_os_server_wait_active(c->s, vm->server_id, (int)(polls * 6000),
                                     &sv);
     if (st == VMTP_OK) {
         read_addresses(vm, &sv);

@@ -13,6 +13,10 @@
 #       ipv6         ipv6_mode slaac: fixed-IP flows over IPv6 (also
 #                    across the router), floating IP flow over IPv4
 #       sigterm      SIGTERM while the VMs boot: exit 143, nothing left
+#       external     --external-host: an sshd of this test in the root
+#                    namespace on 198.19.200.1 (the lab's br-ex, outside
+#                    the cloud, reaching the floating IPs); the VM and
+#                    the external host use a configured key pair
 # Env (only for a lab shared with other tests running at the same time):
 # VMTP_CLOUD_TEST_SHARED=1 counts only resources that appeared (others
 # may delete theirs meanwhile) and VMTP_CLOUD_TEST_IGNORE is an ERE of
@@ -148,6 +152,35 @@ sigterm)
   [[ $rc == 143 ]] || { fail "sigterm: exit $rc, want 143"; tail -n 20 "$dir/sig.err"; }
   grep -q '^done' "$dir"/state/vmtp/ledger/*.log || fail "sigterm: the ledger is not marked done"
   same_cloud sigterm
+  ;;
+external)
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/key" || exit 1
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/hostkey" || exit 1
+  cp "$dir/key.pub" "$dir/authorized_keys"
+  cat >"$dir/sshd_config" <<EOS
+ListenAddress 198.19.200.1
+Port 22
+HostKey $dir/hostkey
+AuthorizedKeysFile $dir/authorized_keys
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PidFile none
+EOS
+  /usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
+  httpd=$!   # stopped by the trap like the HTTP server
+  printf "public_key_file: '%s'\nprivate_key_file: '%s'\nknown_hosts_file: '%s'\n" \
+    "$dir/key.pub" "$dir/key" "$dir/known_hosts" >>"$dir/cfg.yaml"
+  run_vmtp external --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
+    --same-network-only --hypervisor compute-1 --accept-unknown-host-keys \
+    --external-host ubuntu@198.19.200.1
+  [[ $rc == 0 ]] || { fail "external: exit $rc"; show external; tail -5 "$dir/sshd.log"; }
+  python3 "$check" "$dir/external.json" \
+    --flows "VM to VM same network fixed IP (intra-node);External-VM" || fail "external: JSON"
+  python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["flows"][-1]; sys.exit(not (f["ip_from"] == "198.19.200.1" and any(r.get("direction") == "reverse" for r in f["results"])))' \
+    "$dir/external.json" || fail "external: External-VM is not from 198.19.200.1 in both directions"
+  same_cloud external
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
