@@ -1371,6 +1371,13 @@ task_vm(struct cloud *wc, void *arg)
             vm_fail(vm, "the router could not be set up");
         } else {
             st = add_fip(wc, vm);
+            if (st != VMTP_OK && st != VMTP_E_CANCELLED && st != VMTP_E_NOMEM &&
+                st != VMTP_E_SYS) {
+                /* its flows fail, the others go on; the ledger has it */
+                vm_fail(vm, wc->ctx->err.msg);
+                vmtp_error_clear(&wc->ctx->err);
+                st = VMTP_OK;
+            }
         }
     }
     if (st == VMTP_OK) {
@@ -1666,8 +1673,8 @@ task_vm_delete(struct cloud *wc, void *arg)
 static enum vmtp_status
 teardown(struct cloud *c, size_t *left)
 {
-    cloud_task_fn *fns[CLOUD_MAX_VMS];
-    void *args[CLOUD_MAX_VMS];
+    cloud_task_fn *fns[CLOUD_MAX_VMS] = {NULL};
+    void *args[CLOUD_MAX_VMS] = {NULL};
     bool deleted[CLOUD_MAX_VMS] = {false};
     enum vmtp_status st;
 
