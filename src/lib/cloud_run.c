@@ -1673,7 +1673,9 @@ task_vm_delete(struct cloud *wc, void *arg)
 static enum vmtp_status
 teardown(struct cloud *c, size_t *left)
 {
-    cloud_task_fn *fns[CLOUD_MAX_VMS] = {NULL};
+    cloud_task_fn *fns[CLOUD_MAX_VMS] = {task_vm_delete, task_vm_delete,
+                                         task_vm_delete, task_vm_delete,
+                                         task_vm_delete};
     void *args[CLOUD_MAX_VMS] = {NULL};
     bool deleted[CLOUD_MAX_VMS] = {false};
     enum vmtp_status st;
@@ -1705,7 +1707,6 @@ teardown(struct cloud *c, size_t *left)
     }
     phase(c, "servers deleted");
     for (size_t i = 0; i < c->nvms; i++) {
-        fns[i] = task_vm_delete;
         args[i] = &c->vms[i];
     }
     (void)tasks_start(c, fns, args, c->nvms);
