@@ -157,6 +157,8 @@ external)
   ssh-keygen -q -t ed25519 -N '' -f "$dir/key" || exit 1
   ssh-keygen -q -t ed25519 -N '' -f "$dir/hostkey" || exit 1
   cp "$dir/key.pub" "$dir/authorized_keys"
+  # sshd reads it as the user: let ubuntu through the 0700 test directory
+  chmod 711 "$dir" && chmod 644 "$dir/authorized_keys"
   cat >"$dir/sshd_config" <<EOS
 ListenAddress 198.19.200.1
 Port 22
