@@ -81,7 +81,8 @@ enum vmtp_log_level {
 /*
  * Log hook. `msg` is already redacted (no passwords, no tokens) and is
  * valid only during the call. May be called from any thread that runs
- * library code for this context.
+ * library code for this context, and concurrently from the cloud run's
+ * worker threads (one per VM while they boot): make it thread-safe.
  */
 typedef void vmtp_log_fn(void *userdata,
                          enum vmtp_log_level level,

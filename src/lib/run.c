@@ -18,6 +18,7 @@
 #include "probe.h"
 #include "remote.h"
 #include "result.h"
+#include "run_int.h"
 #include "store_mongo.h"
 #include "tool.h"
 #include "vx_alloc.h"
@@ -26,27 +27,8 @@
 #include "vx_str.h"
 #include "vx_time.h"
 
-#define RUN_MAX_SIZES 32
-
 /* Native hosts may be down: a few attempts, not the VM boot budget. */
 #define RUN_HOST_CONNECT_ATTEMPTS 3
-
-/* One host reached over SSH, with the throughput tool deployed on it. */
-struct run_host {
-    struct vx_access acc;
-    struct vmtp_executor *ex;
-    char tool_bin[512]; /* the tool's path on this host */
-    char tool_ver[64];  /* "nuttcp-6.1.2" as probed there */
-};
-
-/* What every flow measures, converted once from the configuration. */
-struct run_plan {
-    struct vmtp_measure_settings s;
-    const char *tool_name;
-    long tcp[RUN_MAX_SIZES];
-    long udp[RUN_MAX_SIZES];
-    long icmp[RUN_MAX_SIZES];
-};
 
 /* Replace an owned string field with a copy of value (NULL clears it). */
 static enum vmtp_status
@@ -192,8 +174,10 @@ upload_binary(struct vmtp_ctx *ctx,
  * else a copy of ours (the agent is always ours: its protocol version
  * must match). Records the path and the probed version in h.
  */
-static enum vmtp_status
-deploy_tool(struct vmtp_ctx *ctx, struct run_host *h, const char *tool_name)
+enum vmtp_status
+vmtp_run_deploy_tool(struct vmtp_ctx *ctx,
+                     struct run_host *h,
+                     const char *tool_name)
 {
     struct vmtp_tool *t = NULL;
     struct vmtp_error probe_err;
@@ -282,8 +266,8 @@ connect_host(struct vmtp_ctx *ctx,
     return vmtp_remote_new(&o, &h->ex, &ctx->err);
 }
 
-static void
-disconnect_host(struct run_host *h)
+void
+vmtp_run_disconnect(struct run_host *h)
 {
     if (h->ex != NULL) {
         h->ex->ops->kill_all(h->ex);
@@ -361,15 +345,15 @@ monitor_end(void *arg, struct vmtp_result *res)
  * to the results. A failed measurement is recorded in the flow and sets
  * *failed; only cancellation and out-of-memory stop the run.
  */
-static enum vmtp_status
-run_flow(struct vmtp_ctx *ctx,
-         const struct run_plan *p,
-         struct run_host *srv,
-         const char *server_addr,
-         struct run_host *cli,
-         const char *desc,
-         bool bidirectional,
-         bool *failed)
+enum vmtp_status
+vmtp_run_flow(struct vmtp_ctx *ctx,
+              const struct run_plan *p,
+              struct run_host *srv,
+              const char *server_addr,
+              struct run_host *cli,
+              const char *desc,
+              bool bidirectional,
+              bool *failed)
 {
     struct vmtp_measure_settings s = p->s;
     struct run_monitor mon = {.ctx = ctx, .poller = NULL};
@@ -476,33 +460,33 @@ run_native(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
     for (size_t i = 0; i < nhosts && i < 2 && st == VMTP_OK; i++) {
         st = connect_host(ctx, c->hosts.v[i], true, "--host", &hosts[i]);
         if (st == VMTP_OK) {
-            st = deploy_tool(ctx, &hosts[i], p->tool_name);
+            st = vmtp_run_deploy_tool(ctx, &hosts[i], p->tool_name);
         }
     }
     if (st == VMTP_OK && c->ext_host != NULL) {
         st = connect_host(ctx, c->ext_host, false, "--external-host",
                           &hosts[2]);
         if (st == VMTP_OK) {
-            st = deploy_tool(ctx, &hosts[2], p->tool_name);
+            st = vmtp_run_deploy_tool(ctx, &hosts[2], p->tool_name);
         }
     }
     if (st == VMTP_OK) {
         st = server_address(ctx, srv, addr, sizeof(addr));
     }
     if (st == VMTP_OK && (nhosts == 1 || !c->inter_node_only)) {
-        st = run_flow(ctx, p, srv, addr, srv, "Native intra-host", false,
-                      failed);
+        st = vmtp_run_flow(ctx, p, srv, addr, srv, "Native intra-host", false,
+                           failed);
     }
     if (st == VMTP_OK && nhosts == 2) {
-        st = run_flow(ctx, p, srv, addr, &hosts[1], "Native inter-host", false,
-                      failed);
+        st = vmtp_run_flow(ctx, p, srv, addr, &hosts[1], "Native inter-host",
+                           false, failed);
     }
     if (st == VMTP_OK && hosts[2].ex != NULL) {
-        st = run_flow(ctx, p, srv, addr, &hosts[2], "External-VM", true,
-                      failed);
+        st = vmtp_run_flow(ctx, p, srv, addr, &hosts[2], "External-VM", true,
+                           failed);
     }
     for (size_t i = 0; i < 3; i++) {
-        disconnect_host(&hosts[i]);
+        vmtp_run_disconnect(&hosts[i]);
     }
     return st;
 }
@@ -539,7 +523,7 @@ run_controller(struct vmtp_ctx *ctx)
         st = vmtp_results_set(doc, "cpu_info", info.cpu_info);
     }
     vmtp_host_info_release(&info);
-    disconnect_host(&h);
+    vmtp_run_disconnect(&h);
     return st;
 }
 
@@ -595,10 +579,10 @@ vmtp_run(struct vmtp_ctx *ctx)
     if (st != VMTP_OK) {
         return st;
     }
-    if (ctx->cfg.hosts.n == 0) {
+    if (ctx->cfg.hosts.n == 0 && ctx->creds.auth_url == NULL) {
         return vmtp_set_error(ctx, VMTP_E_INVAL,
-                              "nothing to run: no --host given (the cloud "
-                              "run is not available in this build yet)");
+                              "nothing to run: no --host given and no "
+                              "OpenStack credentials");
     }
     plan_init(&plan, ctx);
     if (ctx->cfg.gmond_svr_ip != NULL && ctx->cfg.gmond_svr_ip[0] != '\0') {
@@ -611,7 +595,8 @@ vmtp_run(struct vmtp_ctx *ctx)
          ctx->results->run_id, plan.tool_name,
          ctx->cfg.protocols != NULL ? ctx->cfg.protocols : "TUI",
          plan.s.time_s);
-    st = run_native(ctx, &plan, &failed);
+    st = ctx->cfg.hosts.n > 0 ? run_native(ctx, &plan, &failed)
+                              : vmtp_cloud_run(ctx, &plan, &failed);
     if (st == VMTP_OK && ctx->cfg.controller_node != NULL) {
         st = run_controller(ctx);
     }
