@@ -145,11 +145,13 @@ nomem(struct cloud *c)
     return vmtp_set_error(c->ctx, VMTP_E_NOMEM, "out of memory");
 }
 
-/* "<base>-<run id>": every name this run creates carries the run id. */
+/* "<base>-<run id>": every name this run creates carries the run id, in
+ * the form the cleanup sweep recognises (vmtp_res_name() in ledger.c). */
 static char *
 res_name(const struct cloud *c, const char *base)
 {
-    return fmt("%s-%s", base != NULL ? base : "vmtp", c->run_id);
+    return vmtp_res_name(c->run_id,
+                         base != NULL && base[0] != '\0' ? base : "vmtp");
 }
 
 static enum vmtp_status
