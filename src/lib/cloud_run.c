@@ -877,15 +877,7 @@ make_network(struct cloud *c, size_t i)
         vmtp_error_clear(&c->ctx->err);
     }
 out:
-    free(nw.id);
-    free(nw.name);
-    free(nw.network_type);
-    free(nw.status);
-    free(nw.physnet);
-    for (size_t k = 0; k < nw.nsubnets; k++) {
-        free(nw.subnets[k]);
-    }
-    free(nw.subnets);
+    vmtp_os_network_release(&nw);
     return st;
 }
 
@@ -1344,12 +1336,7 @@ task_network(struct cloud *wc, void *arg)
     } else if (st == VMTP_OK) {
         st = take_network(wc, &wc->nets[0], &nw);
     }
-    free(nw.status);
-    free(nw.physnet);
-    for (size_t k = 0; k < nw.nsubnets; k++) {
-        free(nw.subnets[k]);
-    }
-    free(nw.subnets);
+    vmtp_os_network_release(&nw);
     return st;
 }
 

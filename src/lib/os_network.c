@@ -47,8 +47,8 @@
 
 /* ---- readers ---------------------------------------------------------- */
 
-static void
-network_release(void *p)
+void
+vmtp_os_network_release(void *p)
 {
     struct vmtp_os_network *n = p;
 
@@ -111,7 +111,8 @@ network_one(const struct vmtp_jv *el, void *p, struct vmtp_error *err)
     return st;
 }
 
-LIST_FUNCS(network, "networks", "networks", network_one, network_release)
+LIST_FUNCS(
+        network, "networks", "networks", network_one, vmtp_os_network_release)
 
 static void
 subnet_release(void *p)
