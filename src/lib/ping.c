@@ -196,6 +196,36 @@ ping_one(struct vmtp_executor *ex,
     return ex->ops->run(ex, argv, (int)(run_s * 1000), r, err);
 }
 
+/*
+ * iputils rounds each reply's "time=" to three significant digits (1.0459
+ * ms prints as 1.05) while the summary's min/max are exact to the
+ * microsecond, so a percentile of the replies can land a rounding step
+ * outside [min, max]. The summary is the truer figure: keep the
+ * percentile inside it.
+ */
+static double
+within_summary(const struct vmtp_icmp_stat *st, double v)
+{
+    if (isnan(v)) {
+        return v;
+    }
+    if (!isnan(st->rtt_max_ms) && v > st->rtt_max_ms) {
+        return st->rtt_max_ms;
+    }
+    if (!isnan(st->rtt_min_ms) && v < st->rtt_min_ms) {
+        return st->rtt_min_ms;
+    }
+    return v;
+}
+
+void
+vmtp_ping_percentiles(struct vmtp_icmp_stat *st, double *times, size_t n)
+{
+    st->rtt_p50_ms = within_summary(st, vmtp_percentile(times, n, 0.50));
+    st->rtt_p90_ms = within_summary(st, vmtp_percentile(times, n, 0.90));
+    st->rtt_p99_ms = within_summary(st, vmtp_percentile(times, n, 0.99));
+}
+
 static enum vmtp_status
 fill_size(const char *out,
           struct vmtp_icmp_stat *st,
@@ -211,9 +241,7 @@ fill_size(const char *out,
         st->error = vx_strdup(perr.msg);
         return st->error == NULL ? VMTP_E_NOMEM : VMTP_OK;
     }
-    st->rtt_p50_ms = vmtp_percentile(times, nt, 0.50);
-    st->rtt_p90_ms = vmtp_percentile(times, nt, 0.90);
-    st->rtt_p99_ms = vmtp_percentile(times, nt, 0.99);
+    vmtp_ping_percentiles(st, times, nt);
     return VMTP_OK;
 }
 

@@ -62,4 +62,11 @@ enum vmtp_status vmtp_parse_ping(const char *out,
  */
 double vmtp_percentile(double *v, size_t n, double q);
 
+/*
+ * Set st's p50/p90/p99 from n per-reply RTTs (sorted in place), kept
+ * inside the summary's exact [rtt_min_ms, rtt_max_ms]: ping rounds each
+ * reply's time to three significant digits.
+ */
+void vmtp_ping_percentiles(struct vmtp_icmp_stat *st, double *times, size_t n);
+
 #endif

@@ -177,6 +177,34 @@ test_ping_percentiles_nearest_rank(void **state)
     assert_true(isnan(vmtp_percentile(v, 0, 0.5)));
 }
 
+/* iputils prints a 1045 us reply as "time=1.05 ms" and the summary's max
+ * as 1.045: the percentiles stay inside the summary. */
+static void
+test_ping_percentiles_stay_inside_summary(void **state)
+{
+    static const char out[] =
+            "PING 198.18.0.2 (198.18.0.2) 56(84) bytes of data.\n"
+            "64 bytes from 198.18.0.2: icmp_seq=1 ttl=64 time=0.981 ms\n"
+            "64 bytes from 198.18.0.2: icmp_seq=2 ttl=64 time=1.05 ms\n"
+            "\n--- 198.18.0.2 ping statistics ---\n"
+            "2 packets transmitted, 2 received, 0% packet loss, time 1001ms\n"
+            "rtt min/avg/max/mdev = 0.981/1.013/1.045/0.032 ms\n";
+    struct vmtp_icmp_stat st;
+    struct vmtp_error err = {0};
+    double times[8];
+    size_t n = 0;
+
+    (void)state;
+    vmtp_icmp_stat_init(&st, 64);
+    assert_int_equal(vmtp_parse_ping(out, &st, times, 8, &n, &err), VMTP_OK);
+    assert_int_equal(n, 2);
+    assert_float_equal(times[1], 1.05, 1e-9);
+    vmtp_ping_percentiles(&st, times, n);
+    assert_float_equal(st.rtt_p50_ms, 0.981, 1e-9);
+    assert_float_equal(st.rtt_p99_ms, 1.045, 1e-9);
+    assert_true(st.rtt_p90_ms <= st.rtt_max_ms);
+}
+
 static void
 test_ping_run_on_loopback_honours_count_and_sizes(void **state)
 {
@@ -215,6 +243,7 @@ main(void)
             cmocka_unit_test(test_ping_ipv6_and_garbage),
             cmocka_unit_test(test_ping_samples_only_reply_lines),
             cmocka_unit_test(test_ping_percentiles_nearest_rank),
+            cmocka_unit_test(test_ping_percentiles_stay_inside_summary),
             cmocka_unit_test(test_ping_run_on_loopback_honours_count_and_sizes),
     };
     return cmocka_run_group_tests_name("ping", tests, NULL, NULL);
