@@ -604,7 +604,7 @@ find_flavor(struct cloud *c)
     unsigned seq;
     enum vmtp_status st = vmtp_os_flavor_find(c->s, name, &fl);
 
-    if (st == VMTP_OK || st != VMTP_E_NOTFOUND) {
+    if (st != VMTP_E_NOTFOUND) { /* found, or a real error */
         c->flavor_id = fl.id;
         fl.id = NULL;
         vmtp_os_flavor_release(&fl);
@@ -1762,6 +1762,102 @@ cloud_release(struct cloud *c)
     free(c->router_id);
 }
 
+/* Everything before the first create call: config, session, placement,
+ * the ledger. */
+static enum vmtp_status
+cloud_begin(struct cloud *c)
+{
+    struct vmtp_ctx *ctx = c->ctx;
+    enum vmtp_status st = check_config(c);
+
+    if (st == VMTP_OK) {
+        st = vmtp_os_ctx_session(ctx, &c->s);
+    }
+    if (st == VMTP_OK) {
+        st = vmtp_results_set(ctx->results, "auth_url", ctx->creds.auth_url);
+    }
+    if (st == VMTP_OK) {
+        st = choose_placement(c); /* before anything is created */
+    }
+    if (st == VMTP_OK) {
+        st = vmtp_ledger_open(ctx, ctx->state_dir, c->run_id, &c->l);
+    }
+    return st;
+}
+
+/* --stop-on-error or --keep-first-flow-and-exit: keep every resource, leave
+ * the ledger open-ended (not done) and say how to remove them. */
+static enum vmtp_status
+stop_and_keep(struct cloud *c, enum vmtp_status st)
+{
+    struct vmtp_ctx *ctx = c->ctx;
+
+    VLOG(&ctx->log, VMTP_LOG_WARN,
+         "Stopping execution %s, cleanup all VMs/networks with: "
+         "vmtp --cleanup %s",
+         c->kept ? "after the first flow" : "on error", c->run_id);
+    for (size_t i = 0; i < c->nvms; i++) {
+        vmtp_run_disconnect(&c->vms[i].h);
+    }
+    cloud_release(c);
+    if (st == VMTP_OK && !c->kept) {
+        st = vmtp_set_error(ctx, VMTP_E_MEASURE,
+                            "stopped on error (--stop-on-error): the "
+                            "cloud resources are kept; remove them with "
+                            "'vmtp --cleanup %s'",
+                            c->run_id);
+    }
+    return st;
+}
+
+/* The teardown runs even after a signal: lift the cancel flag meanwhile
+ * (the HTTP layer refuses calls while it is set) and set it again after. */
+static enum vmtp_status
+teardown_despite_cancel(struct cloud *c, size_t *left)
+{
+    struct vmtp_ctx *ctx = c->ctx;
+    int was_cancelled = atomic_exchange(&ctx->cancelled, 0);
+    enum vmtp_status tst = teardown(c, left);
+
+    if (atomic_load(&ctx->cancelled) != 0) {
+        was_cancelled = 1;
+    }
+    if (was_cancelled != 0) {
+        atomic_store(&ctx->cancelled, 1);
+    }
+    return tst;
+}
+
+/* The run's status: the first error of the run, else the teardown's. */
+static enum vmtp_status
+run_status(struct cloud *c,
+           enum vmtp_status st,
+           const struct vmtp_error *first,
+           enum vmtp_status tst,
+           size_t left)
+{
+    struct vmtp_ctx *ctx = c->ctx;
+
+    if (st != VMTP_OK) {
+        ctx->err = *first;
+        if (st == VMTP_E_CANCELLED && ctx->err.code != VMTP_E_CANCELLED) {
+            st = vmtp_set_error(ctx, VMTP_E_CANCELLED, "run cancelled");
+        }
+    }
+    if (tst != VMTP_OK || left > 0) {
+        VLOG(&ctx->log, VMTP_LOG_ERROR,
+             "teardown left %zu resources (%s): run 'vmtp --cleanup %s'", left,
+             ctx->err.msg, c->run_id);
+        if (st == VMTP_OK) {
+            st = vmtp_set_error(ctx, tst != VMTP_OK ? tst : VMTP_E_HTTP,
+                                "teardown left %zu resources: run 'vmtp "
+                                "--cleanup %s'",
+                                left, c->run_id);
+        }
+    }
+    return st;
+}
+
 enum vmtp_status
 vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
 {
@@ -1774,7 +1870,6 @@ vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
     uint64_t t_setup = 0;
     uint64_t t_measure = 0;
     size_t left = 0;
-    int was_cancelled;
     enum vmtp_status st;
     enum vmtp_status tst;
 
@@ -1791,19 +1886,7 @@ vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
     c.reuse = ctx->cfg.reuse_network_name != NULL &&
               ctx->cfg.reuse_network_name[0] != '\0';
     c.ipv6 = ctx->cfg.ipv6_mode != NULL && !c.reuse;
-    st = check_config(&c);
-    if (st == VMTP_OK) {
-        st = vmtp_os_ctx_session(ctx, &c.s);
-    }
-    if (st == VMTP_OK) {
-        st = vmtp_results_set(ctx->results, "auth_url", ctx->creds.auth_url);
-    }
-    if (st == VMTP_OK) {
-        st = choose_placement(&c); /* before anything is created */
-    }
-    if (st == VMTP_OK) {
-        st = vmtp_ledger_open(ctx, ctx->state_dir, c.run_id, &c.l);
-    }
+    st = cloud_begin(&c);
     if (st != VMTP_OK) {
         cloud_release(&c);
         return st;
@@ -1821,32 +1904,9 @@ vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
     first = ctx->err;
     if (c.stopped ||
         (st != VMTP_OK && st != VMTP_E_CANCELLED && ctx->cfg.stop_on_error)) {
-        VLOG(&ctx->log, VMTP_LOG_WARN,
-             "Stopping execution %s, cleanup all VMs/networks with: "
-             "vmtp --cleanup %s",
-             c.kept ? "after the first flow" : "on error", c.run_id);
-        for (size_t i = 0; i < c.nvms; i++) {
-            vmtp_run_disconnect(&c.vms[i].h);
-        }
-        cloud_release(&c); /* the ledger stays open-ended: not done */
-        if (st == VMTP_OK && !c.kept) {
-            st = vmtp_set_error(ctx, VMTP_E_MEASURE,
-                                "stopped on error (--stop-on-error): the "
-                                "cloud resources are kept; remove them with "
-                                "'vmtp --cleanup %s'",
-                                c.run_id);
-        }
-        return st;
+        return stop_and_keep(&c, st);
     }
-    /* the teardown must run even after a signal: lift the flag meanwhile */
-    was_cancelled = atomic_exchange(&ctx->cancelled, 0);
-    tst = teardown(&c, &left);
-    if (atomic_load(&ctx->cancelled) != 0) {
-        was_cancelled = 1;
-    }
-    if (was_cancelled != 0) {
-        atomic_store(&ctx->cancelled, 1);
-    }
+    tst = teardown_despite_cancel(&c, &left);
     remove_run_dir(&c);
     VLOG(&ctx->log, VMTP_LOG_INFO,
          "cloud run %s: setup %.1f s, measurement %.1f s, teardown %.1f s",
@@ -1854,22 +1914,5 @@ vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
          (double)(t_measure - t_setup) / 1e6,
          (double)(vx_now_us() - t_measure) / 1e6);
     cloud_release(&c);
-    if (st != VMTP_OK) {
-        ctx->err = first;
-        if (st == VMTP_E_CANCELLED && ctx->err.code != VMTP_E_CANCELLED) {
-            st = vmtp_set_error(ctx, VMTP_E_CANCELLED, "run cancelled");
-        }
-    }
-    if (tst != VMTP_OK || left > 0) {
-        VLOG(&ctx->log, VMTP_LOG_ERROR,
-             "teardown left %zu resources (%s): run 'vmtp --cleanup %s'", left,
-             ctx->err.msg, c.run_id);
-        if (st == VMTP_OK) {
-            st = vmtp_set_error(ctx, tst != VMTP_OK ? tst : VMTP_E_HTTP,
-                                "teardown left %zu resources: run 'vmtp "
-                                "--cleanup %s'",
-                                left, c.run_id);
-        }
-    }
-    return st;
+    return run_status(&c, st, &first, tst, left);
 }
