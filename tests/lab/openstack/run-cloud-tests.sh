@@ -26,6 +26,9 @@ lab_logs() {
   done
 }
 
+# The cloud run logs into the instances as vmtp's default ssh_vm_username
+# (root's login shell may be slow on the host the guests share).
+export OSL_GUEST_USER=${OSL_GUEST_USER:-ubuntu}
 t0=$(date +%s)
 if ! "$here/up.sh" >"/tmp/vt-os-lab-up.log" 2>&1; then
   cat /tmp/vt-os-lab-up.log
