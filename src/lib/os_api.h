@@ -127,7 +127,7 @@ enum vmtp_status vmtp_os_servers_from_json(const struct vmtp_jv *root,
                                            struct vmtp_error *err);
 
 /* Frees every member of a struct vmtp_os_network (not the struct). */
-void vmtp_os_network_release(void *network);
+void vmtp_os_network_release(void *p);
 void vmtp_os_hypervisor_list_free(struct vmtp_os_hypervisor_list *l);
 void vmtp_os_service_list_free(struct vmtp_os_service_list *l);
 void vmtp_os_az_list_free(struct vmtp_os_az_list *l);
