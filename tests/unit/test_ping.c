@@ -6,31 +6,17 @@
 
 #include "exec_local.h"
 #include "ping.h"
+#include "test_data.h"
 #include "vmtp_test.h"
 
+/* A captured tool output from tests/data/tools/. */
 static char *
 load(const char *name)
 {
-    const char *root = getenv("VMTP_SOURCE_ROOT");
-    char path[1024];
-    FILE *f;
-    char *buf;
-    long n;
+    char rel[512];
 
-    (void)snprintf(path, sizeof(path), "%s/tests/data/tools/%s",
-                   root != NULL ? root : ".", name);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n >= 0);
-    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    (void)fclose(f);
-    return buf;
+    (void)snprintf(rel, sizeof(rel), "tests/data/tools/%s", name);
+    return vt_slurp(rel);
 }
 
 static void
