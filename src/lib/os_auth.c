@@ -4,11 +4,13 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "vx_alloc.h"
 #include "vx_banned.h"
 #include "vx_str.h"
+#include "vx_time.h"
 
 static const char *const service_type[VMTP_OS_NSERVICES] = {
         "identity", "compute", "network", "image"};
@@ -349,6 +351,48 @@ token_error(struct vmtp_os_session *s,
 }
 
 enum vmtp_status
+vmtp_os_token_left_s(const char *expires_at, int64_t now_s, int64_t *left_s)
+{
+    struct tm tm = {0};
+    const char *rest;
+    time_t t;
+
+    /* the fraction and zone that follow are ignored: Keystone writes UTC */
+    rest = expires_at != NULL ? strptime(expires_at, "%Y-%m-%dT%H:%M:%S", &tm)
+                              : NULL;
+    if (rest == NULL || (*rest != '\0' && *rest != '.' && *rest != 'Z')) {
+        return VMTP_E_PARSE;
+    }
+    t = timegm(&tm);
+    if (t == (time_t)-1) {
+        return VMTP_E_PARSE;
+    }
+    *left_s = (int64_t)t - now_s;
+    return VMTP_OK;
+}
+
+/* When to renew ahead of expiry: a tenth of what is left, 30 s to 5 min. */
+static void
+plan_renewal(struct vmtp_os_session *s)
+{
+    int64_t left_s = 0;
+    int64_t margin_s;
+
+    s->renew_at_us = 0;
+    if (s->token_given ||
+        vmtp_os_token_left_s(s->cat.expires_at, (int64_t)time(NULL), &left_s) !=
+                VMTP_OK) {
+        return;
+    }
+    margin_s = left_s / 10;
+    margin_s = margin_s < 30 ? 30 : margin_s > 300 ? 300 : margin_s;
+    s->renew_at_us = (int64_t)vx_now_us() + (left_s - margin_s) * 1000000;
+    if (s->renew_at_us == 0) {
+        s->renew_at_us = 1;
+    }
+}
+
+enum vmtp_status
 vmtp_os_reauth(struct vmtp_os_session *s)
 {
     struct vmtp_http_resp resp;
@@ -418,6 +462,7 @@ vmtp_os_reauth(struct vmtp_os_session *s)
         goto out;
     }
     s->reauth_count++;
+    plan_renewal(s);
     VLOG(&s->ctx->log, VMTP_LOG_DEBUG,
          "authenticated: project %s, token expires %s",
          s->cat.project_id != NULL ? s->cat.project_id : "(none)",
@@ -665,6 +710,15 @@ call(struct vmtp_os_session *s,
     if (reply != NULL) {
         reply->status = 0;
         reply->doc = NULL;
+    }
+    if (s->renew_at_us != 0 && (int64_t)vx_now_us() >= s->renew_at_us) {
+        VLOG(&s->ctx->log, VMTP_LOG_INFO,
+             "token expires at %s: authenticating again ahead of it",
+             s->cat.expires_at);
+        st = vmtp_os_reauth(s);
+        if (st != VMTP_OK) {
+            goto out;
+        }
     }
     st = call_once(s, svc, method, path, body, file_path, src_url, flags,
                    &resp);

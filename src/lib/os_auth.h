@@ -70,6 +70,7 @@ struct vmtp_os_session {
     struct vmtp_os_catalog cat;
     const char *override[VMTP_OS_NSERVICES];
     unsigned reauth_count; /* for tests and logs */
+    int64_t renew_at_us;   /* monotonic: renew the token ahead; 0 = never */
 };
 
 /*
@@ -86,7 +87,19 @@ enum vmtp_status vmtp_os_session_new(struct vmtp_ctx *ctx,
                                      struct vmtp_os_session **out);
 void vmtp_os_session_free(struct vmtp_os_session *s);
 
-/* Get a fresh token now (also done once automatically on a 401). */
+/*
+ * Seconds from now_s (Unix time) until a Keystone `expires_at`
+ * ("2026-11-27T22:01:00.000000Z", UTC). Errors: VMTP_E_PARSE.
+ */
+enum vmtp_status
+vmtp_os_token_left_s(const char *expires_at, int64_t now_s, int64_t *left_s);
+
+/*
+ * Get a fresh token now. Also done automatically: before a call once the
+ * token is within a tenth of its remaining lifetime of expiring (at least
+ * 30 s, at most 5 min), so that no long upload meets an expired token, and
+ * once after a 401.
+ */
 enum vmtp_status vmtp_os_reauth(struct vmtp_os_session *s);
 
 /*

@@ -11,10 +11,12 @@ NO image service, plus replies that are broken on purpose:
   GET  /compute/os-services         401 always (token "expired")
   GET  /compute/servers/detail      200 with an 8 KiB body (size cap)
   GET  /stats                       counters as JSON
+A user named "short-lived" gets a token that expires 5 s from now.
 Everything else: 404 with a Nova-style error.
 """
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 hits = {}
@@ -68,7 +70,10 @@ class H(BaseHTTPRequestHandler):
                     "code": 401, "title": "Unauthorized",
                     "message": "The request you have made requires authentication."}}))
                 return
-            tok = {"token": {"expires_at": "2099-01-01T00:00:00Z",
+            expires = "2099-01-01T00:00:00Z"
+            if req["auth"]["identity"]["password"]["user"].get("name") == "short-lived":
+                expires = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(time.time() + 5))
+            tok = {"token": {"expires_at": expires,
                              "user": {"id": "u1", "name": "demo"},
                              "project": {"id": "p1", "name": "demo"},
                              "catalog": catalog(self.server.server_port)}}

@@ -199,6 +199,31 @@ test_fake_401_reauth_once_then_fails(void **state)
 }
 
 static void
+test_fake_token_renewed_ahead_of_expiry(void **state)
+{
+    struct fake *f = *state;
+    struct vmtp_os_creds c = f->creds;
+    struct vmtp_os_session *s = NULL;
+    struct vmtp_os_port_list l = {0};
+
+    /* 5 s left is inside the 30 s margin: every call renews first */
+    c.username = cs("short-lived");
+    assert_int_equal(vmtp_os_session_new(f->ctx, &c, NULL, &s), VMTP_OK);
+    assert_int_equal(s->reauth_count, 1);
+    assert_true(s->renew_at_us != 0);
+    assert_int_equal(vmtp_os_ports(s, NULL, &l), VMTP_OK);
+    assert_int_equal(s->reauth_count, 2);
+    vmtp_os_port_list_free(&l);
+    vmtp_os_session_free(s);
+
+    /* a token good until 2099: no renewal */
+    s = session(f, 0);
+    assert_int_equal(vmtp_os_ports(s, NULL, &l), VMTP_OK);
+    assert_int_equal(s->reauth_count, 1);
+    vmtp_os_port_list_free(&l);
+}
+
+static void
 test_fake_body_over_cap(void **state)
 {
     struct fake *f = *state;
@@ -321,6 +346,7 @@ main(void)
             cmocka_unit_test(test_fake_wrong_type_names_the_path),
             cmocka_unit_test(test_fake_retries_503_then_succeeds),
             cmocka_unit_test(test_fake_401_reauth_once_then_fails),
+            cmocka_unit_test(test_fake_token_renewed_ahead_of_expiry),
             cmocka_unit_test(test_fake_body_over_cap),
             cmocka_unit_test(test_fake_not_found_carries_message),
             cmocka_unit_test(test_fake_trace_redacts_secrets),

@@ -152,6 +152,29 @@ test_token_catalog_region_interface(void **state)
 }
 
 static void
+test_token_expiry_parsed(void **state)
+{
+    int64_t left_s = 0;
+
+    (void)state;
+    /* 2026-11-27T22:00:00Z is 1795816800 */
+    assert_int_equal(vmtp_os_token_left_s("2026-11-27T22:01:00.000000Z",
+                                          1795816800, &left_s),
+                     VMTP_OK);
+    assert_int_equal(left_s, 60);
+    assert_int_equal(
+            vmtp_os_token_left_s("2026-11-27T21:59:00Z", 1795816800, &left_s),
+            VMTP_OK);
+    assert_int_equal(left_s, -60);
+    assert_int_equal(vmtp_os_token_left_s("2026-13-27T21:59:00Z", 0, &left_s),
+                     VMTP_E_PARSE);
+    assert_int_equal(vmtp_os_token_left_s("2026-11-27", 0, &left_s),
+                     VMTP_E_PARSE);
+    assert_int_equal(vmtp_os_token_left_s("", 0, &left_s), VMTP_E_PARSE);
+    assert_int_equal(vmtp_os_token_left_s(NULL, 0, &left_s), VMTP_E_PARSE);
+}
+
+static void
 test_compute_readers_on_lab_replies(void **state)
 {
     struct vmtp_error err = {0};
@@ -273,6 +296,7 @@ main(void)
             cmocka_unit_test(test_json_rejects_malformed_and_deep),
             cmocka_unit_test(test_error_message_extraction),
             cmocka_unit_test(test_token_catalog_region_interface),
+            cmocka_unit_test(test_token_expiry_parsed),
             cmocka_unit_test(test_compute_readers_on_lab_replies),
             cmocka_unit_test(test_network_readers_on_lab_replies),
             cmocka_unit_test(test_retry_policy),
