@@ -131,26 +131,47 @@ load_config(struct vmtp_ctx *ctx, const struct cli_opts *o)
     return monitor_time(ctx, o);
 }
 
+static bool
+have_hosts(struct vmtp_ctx *ctx)
+{
+    char *v = vmtp_config_get(ctx, "hosts");
+    bool yes = v != NULL && strcmp(v, "[]") != 0;
+
+    free(v);
+    return yes;
+}
+
 static int
 load_creds(struct vmtp_ctx *ctx, const struct cli_opts *o)
 {
     const char *const *envp = (const char *const *)environ;
     const char *cloud = o->os_cloud;
+    bool no_env = o->no_env;
     enum vmtp_status st = VMTP_OK;
 
-    if (cloud == NULL && !o->no_env && o->rc_file == NULL) {
+    /* With --host, OS_* variables alone do not start a cloud run as well
+     * (the original's surprise); -r or --os-cloud does. */
+    if (!no_env && have_hosts(ctx) && o->rc_file == NULL && cloud == NULL) {
+        no_env = true;
+        if (getenv("OS_AUTH_URL") != NULL || getenv("OS_CLOUD") != NULL) {
+            (void)fprintf(stderr,
+                          "vmtp: --host given: OS_* variables ignored (give "
+                          "-r or --os-cloud to run the cloud flows too)\n");
+        }
+    }
+    if (cloud == NULL && !no_env && o->rc_file == NULL) {
         cloud = getenv("OS_CLOUD");
     }
     if (o->rc_file != NULL) {
         st = vmtp_creds_load_openrc(ctx, o->rc_file);
     } else if (cloud != NULL && *cloud != '\0') {
         st = vmtp_creds_load_clouds_yaml(
-                ctx, cloud, o->no_env ? NULL : getenv("OS_CLIENT_CONFIG_FILE"),
+                ctx, cloud, no_env ? NULL : getenv("OS_CLIENT_CONFIG_FILE"),
                 getenv("HOME"));
-    } else if (!o->no_env) {
+    } else if (!no_env) {
         st = vmtp_creds_load_env(ctx, envp, 0);
     }
-    if (st == VMTP_OK && !o->no_env && (o->rc_file != NULL || cloud != NULL)) {
+    if (st == VMTP_OK && !no_env && (o->rc_file != NULL || cloud != NULL)) {
         st = vmtp_creds_load_env(ctx, envp, VMTP_CREDS_ENV_PASSWORD_ONLY);
     }
     if (st == VMTP_OK && o->password != NULL) {
@@ -195,16 +216,6 @@ prompt_password(struct vmtp_ctx *ctx)
     (void)fputs("\n", stderr);
     explicit_bzero(buf, sizeof(buf));
     return rc;
-}
-
-static bool
-have_hosts(struct vmtp_ctx *ctx)
-{
-    char *v = vmtp_config_get(ctx, "hosts");
-    bool yes = v != NULL && strcmp(v, "[]") != 0;
-
-    free(v);
-    return yes;
 }
 
 static int

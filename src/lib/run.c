@@ -445,9 +445,15 @@ server_address(struct vmtp_ctx *ctx,
     return VMTP_OK;
 }
 
-/* Native flows (intra-host, inter-host), then the external host flow. */
+/*
+ * Native flows (intra-host, inter-host), then the external host flow unless
+ * the cloud run that follows measures it against a VM (with_external false).
+ */
 static enum vmtp_status
-run_native(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
+run_native(struct vmtp_ctx *ctx,
+           const struct run_plan *p,
+           bool with_external,
+           bool *failed)
 {
     const struct vmtp_config *c = &ctx->cfg;
     struct run_host hosts[3];
@@ -463,7 +469,7 @@ run_native(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
             st = vmtp_run_deploy_tool(ctx, &hosts[i], p->tool_name);
         }
     }
-    if (st == VMTP_OK && c->ext_host != NULL) {
+    if (st == VMTP_OK && with_external && c->ext_host != NULL) {
         st = connect_host(ctx, c->ext_host, false, "--external-host",
                           &hosts[2]);
         if (st == VMTP_OK) {
@@ -565,8 +571,9 @@ vmtp_run(struct vmtp_ctx *ctx)
 {
     struct run_plan plan;
     bool failed = false;
+    bool cloud;
     uint64_t t0 = vx_now_us();
-    enum vmtp_status st;
+    enum vmtp_status st = VMTP_OK;
 
     vmtp_error_clear(&ctx->err);
     if (vmtp_ctx_cancelled(ctx)) {
@@ -595,8 +602,14 @@ vmtp_run(struct vmtp_ctx *ctx)
          ctx->results->run_id, plan.tool_name,
          ctx->cfg.protocols != NULL ? ctx->cfg.protocols : "TUI",
          plan.s.time_s);
-    st = ctx->cfg.hosts.n > 0 ? run_native(ctx, &plan, &failed)
-                              : vmtp_cloud_run(ctx, &plan, &failed);
+    /* native flows first, then the cloud's, as the original orders them */
+    cloud = ctx->creds.auth_url != NULL;
+    if (ctx->cfg.hosts.n > 0) {
+        st = run_native(ctx, &plan, !cloud, &failed);
+    }
+    if (st == VMTP_OK && cloud && !(failed && ctx->cfg.stop_on_error)) {
+        st = vmtp_cloud_run(ctx, &plan, &failed);
+    }
     if (st == VMTP_OK && ctx->cfg.controller_node != NULL) {
         st = run_controller(ctx);
     }

@@ -75,5 +75,19 @@ check "hostile lines reported" grep -qF "command substitution" <<<"$out"
 run env VMTP_MARKER="$marker" bash -c ". '$src/tests/data/openrc/hostile-openrc.sh'" >/dev/null 2>&1
 check "control: a shell would have run it" test -e "$marker"
 
+# 6. With --host, OS_* variables alone start no cloud run; -r does.
+out=$(run env OS_AUTH_URL=http://127.0.0.1:9/v3 OS_USERNAME=u OS_PASSWORD=p \
+    OS_PROJECT_NAME=p "$vmtp" --dry-run --host root@198.18.0.1 2>&1); rc=$?
+check "--host with OS_* only: dry run 0" test "$rc" -eq 0
+check "--host with OS_* only: no cloud" grep -qF "OpenStack: no credentials" <<<"$out"
+check "--host with OS_* only: says so" grep -qF "OS_* variables ignored" <<<"$out"
+out=$(run env OS_AUTH_URL=http://127.0.0.1:9/v3 OS_USERNAME=u OS_PASSWORD=p \
+    OS_PROJECT_NAME=p OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
+    "$vmtp" --dry-run 2>&1); rc=$?
+check "OS_* without --host: cloud" grep -qF "OpenStack: credentials found" <<<"$out"
+out=$(run "$vmtp" --dry-run --host root@198.18.0.1 \
+    -r "$src/tests/data/openrc/dashboard-v3-openrc.sh" -p x 2>&1); rc=$?
+check "--host with -r: cloud too" grep -qF "OpenStack: credentials found" <<<"$out"
+
 echo "cli_config: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
