@@ -4,7 +4,7 @@
 cloud_check.py FILE --flows DESC;DESC... [--az-to AZ] [--az-from AZ,...]
                [--v6] [--protocols TUI] [--encapsulation X]
 Every flow must carry desc (in this order), ip_from/ip_to, az_from/az_to
-(except External-VM), no error, TCP and UDP throughput > 0 and an ICMP
+(VM flows only: none on External-VM and Native flows), no error, TCP and UDP throughput > 0 and an ICMP
 entry with an RTT. Exits 1 with one line per problem.
 """
 import argparse
@@ -48,7 +48,9 @@ for i, f in enumerate(d.get("flows", [])):
             ipaddress.ip_address(f.get(k, ""))
         except ValueError:
             bad.append("%s: %s %r is not an address" % (w, k, f.get(k)))
-    if f.get("desc") != "External-VM":
+    if f.get("desc") == "External-VM" or f.get("desc", "").startswith("Native"):
+        need("az_from" not in f and "az_to" not in f, w + ": az_* on a host flow")
+    else:
         need(isinstance(f.get("az_from"), str), w + ": az_from missing")
         need(isinstance(f.get("az_to"), str), w + ": az_to missing")
         if a.az_to:

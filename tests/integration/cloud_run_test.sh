@@ -13,7 +13,8 @@
 #       ipv6         ipv6_mode slaac: fixed-IP flows over IPv6 (also
 #                    across the router), floating IP flow over IPv4
 #       sigterm      SIGTERM while the VMs boot: exit 143, nothing left
-#       external     --external-host: an sshd of this test in the root
+#       external     --external-host and --host with -r (native, then
+#                    cloud flows in one run): an sshd of this test in the root
 #                    namespace on 198.19.200.1 (the lab's br-ex, outside
 #                    the cloud, reaching the floating IPs); the VM and
 #                    the external host use a configured key pair
@@ -174,12 +175,15 @@ EOS
   httpd=$!   # stopped by the trap like the HTTP server
   printf "public_key_file: '%s'\nprivate_key_file: '%s'\nknown_hosts_file: '%s'\n" \
     "$dir/key.pub" "$dir/key" "$dir/known_hosts" >>"$dir/cfg.yaml"
+  # the same sshd is also a native --host: its flow comes first, then the
+  # cloud's (credentials by -r: OS_* alone would not add the cloud run)
+  for v in "${!OS_@}"; do printf "export %s='%s'\n" "$v" "${!v}"; done >"$dir/openrc"
   run_vmtp external --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
     --same-network-only --hypervisor compute-1 --accept-unknown-host-keys \
-    --external-host ubuntu@198.19.200.1
+    --external-host ubuntu@198.19.200.1 --host ubuntu@198.19.200.1 -r "$dir/openrc"
   [[ $rc == 0 ]] || { fail "external: exit $rc"; show external; tail -5 "$dir/sshd.log"; }
   python3 "$check" "$dir/external.json" \
-    --flows "VM to VM same network fixed IP (intra-node);External-VM" || fail "external: JSON"
+    --flows "Native intra-host;VM to VM same network fixed IP (intra-node);External-VM" || fail "external: JSON"
   python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["flows"][-1]; sys.exit(not (f["ip_from"] == "198.19.200.1" and any(r.get("direction") == "reverse" for r in f["results"])))' \
     "$dir/external.json" || fail "external: External-VM is not from 198.19.200.1 in both directions"
   same_cloud external
