@@ -5,7 +5,7 @@
 #   cli_config.sh /path/to/vmtp SOURCE_ROOT
 set -u
 vmtp=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$2
+src=$(cd "$2" && pwd)
 tmp=$(mktemp -d /tmp/vt-cli-cfg.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home"

@@ -5,7 +5,7 @@
 #   cli_options.sh /path/to/vmtp SOURCE_ROOT
 set -u
 vmtp=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$2
+src=$(cd "$2" && pwd)
 tmp=$(mktemp -d /tmp/vt-cli-opts.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 rc3="$src/tests/data/openrc/dashboard-v3-openrc.sh"
@@ -47,6 +47,7 @@ nothing="nothing to run"
 t 0 "usage: vmtp"                       -- -h
 t 0 "--accept-unknown-host-keys"        -- --help
 t 0 "exit status:"                      -- --time 5 -h
+t 0 "128+N  stopped by signal N"        -- -h
 t 0 "0."                                -- -v
 t 0 "0."                                -- --version
 t 0 "image_name: "                      -- -sc
