@@ -144,9 +144,13 @@ t 0 "keep_first_flow_and_exit: true"    -- --keep-first-flow-and-exit -sc
 t 0 "insecure: true"                    -- --insecure -sc
 t 0 "accept_unknown_host_keys: true"    -- --accept-unknown-host-keys -sc
 t 0 "debug: true"                       -- -d -sc
+t 0 "debug: true"                       -- --debug -sc
+t 2 "option '--debug' takes no value"   -- --debug=yes
 t 2 "option '--inter-node-only' takes no value" -- --inter-node-only=yes
 t 2 "options '-d' and '-q' conflict"    -- -d -q
 t 0 "$engine"                           -- --dry-run -q --host root@198.18.0.1
+t 0 "$engine"                           -- --dry-run --quiet --host root@198.18.0.1
+t 2 "options '-d' and '-q' conflict"    -- --debug --quiet
 t 0 "<MASKED>" --not S3cret             -- --dry-run -d --host root@198.18.0.1:S3cret -pS3cret
 t 0 "--password=<MASKED> --external-host=root@198.18.0.4:<MASKED>" --not S3cret -- --dry-run \
     -d --password=S3cret --external-host=root@198.18.0.4:S3cret \
