@@ -1,10 +1,11 @@
 #!/bin/sh
 # Install every Debian 12 package that building, testing and running vmtp
-# needs. Idempotent; run as root. VMTP_SKIP_APT=1 skips it.
+# needs. Idempotent; run as root. VMTP_SKIP_APT=1 skips the apt part.
 set -eu
-# Node.js test helpers (npm registry, not apt): also when apt is skipped.
-"$(dirname "$0")/install-node-deps.sh"
-[ "${VMTP_SKIP_APT:-0}" = 1 ] && exit 0
+# Node.js test helpers (npm registry, not apt): after the apt part, which
+# brings npm on a fresh machine, and also when apt is skipped.
+node_deps() { "$(dirname "$0")/install-node-deps.sh"; }
+[ "${VMTP_SKIP_APT:-0}" = 1 ] && { node_deps; exit 0; }
 
 PKGS="build-essential meson ninja-build pkg-config
   libcurl4-openssl-dev libjansson-dev libyaml-dev libssh-dev libmongoc-dev
@@ -15,6 +16,10 @@ PKGS="build-essential meson ninja-build pkg-config
   nuttcp iperf iperf3 sockperf
   python3
   chromium ganglia-monitor libexpat1-dev"
+# The MongoDB wire-server test runs on Node.js (docs/mongodb.md). Debian's
+# nodejs (18) and npm only when no npm is there: a NodeSource nodejs ships
+# its own npm and conflicts with Debian's.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 [ -n "${VMTP_EXTRA_PKGS:-}" ] && PKGS="$PKGS $VMTP_EXTRA_PKGS"
 
 missing=""
@@ -22,9 +27,11 @@ for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
     missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-echo "install-deps: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+  echo "install-deps: installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  # shellcheck disable=SC2086
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
+fi
+node_deps

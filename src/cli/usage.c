@@ -130,7 +130,8 @@ static const char usage_text[] =
         "exit status:\n"
         "  0  all flows measured           3  cloud / API error\n"
         "  1  a flow or step failed        4  SSH / agent error\n"
-        "  2  usage or configuration error 5  internal error\n";
+        "  2  usage or configuration error 5  internal error\n"
+        "  128+N  stopped by signal N (INT, TERM, HUP) after tearing down\n";
 
 void
 cli_usage(FILE *f)

@@ -1024,6 +1024,28 @@ apply_strmap(struct vmtp_config *c,
     return VMTP_OK;
 }
 
+/*
+ * The line of an earlier key of mapping n equal to the key of pair p, or
+ * 0. YAML requires unique keys; PyYAML lets the last one win, which hides
+ * a typo as well as an unknown key would.
+ */
+static int
+earlier_key_line(yaml_document_t *doc,
+                 const yaml_node_t *n,
+                 const yaml_node_pair_t *p,
+                 const char *ks)
+{
+    for (const yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+        yaml_node_t *qn = yaml_document_get_node(doc, q->key);
+        const char *qs = vmtp_yaml_text(qn);
+
+        if (qs != NULL && strcmp(qs, ks) == 0) {
+            return vmtp_yaml_line(qn);
+        }
+    }
+    return 0;
+}
+
 /* Merge the mapping n whose keys are "<prefix>.<key>" (or top level). */
 static enum vmtp_status
 apply_mapping(struct vmtp_config *c,
@@ -1042,6 +1064,7 @@ apply_mapping(struct vmtp_config *c,
         const struct key *k;
         enum vmtp_status st;
         int line = kn != NULL ? vmtp_yaml_line(kn) : 0;
+        int first;
 
         if (ks == NULL || vn == NULL) {
             return vmtp_error_set(err, VMTP_E_INVAL,
@@ -1053,6 +1076,13 @@ apply_mapping(struct vmtp_config *c,
             return vmtp_error_set(err, VMTP_E_INVAL,
                                   "%s:%d: unknown key '%.60s...'", origin, line,
                                   ks);
+        }
+        first = earlier_key_line(doc, n, p, ks);
+        if (first != 0) {
+            return vmtp_error_set(
+                    err, VMTP_E_INVAL,
+                    "%s:%d: duplicate key '%s' (first on line %d)", origin,
+                    line, name, first);
         }
         k = find_key(name);
         if (k == NULL && *prefix == '\0' && is_section(name)) {

@@ -241,6 +241,45 @@ out:
     return s;
 }
 
+struct distro {
+    char *id;
+    char *version;
+};
+
+static int
+distro_line(const char *line, size_t len, void *ud)
+{
+    struct distro *d = ud;
+
+    if (len > 3 && strncmp(line, "ID=", 3) == 0 && d->id == NULL) {
+        d->id = osrel_value(line + 3, len - 3);
+    } else if (len > 11 && strncmp(line, "VERSION_ID=", 11) == 0 &&
+               d->version == NULL) {
+        d->version = osrel_value(line + 11, len - 11);
+    }
+    return 0;
+}
+
+void
+vmtp_probe_parse_distro(const char *text,
+                        char *id,
+                        size_t id_len,
+                        char *version,
+                        size_t version_len)
+{
+    struct distro d = {NULL, NULL};
+
+    for_lines(text, distro_line, &d);
+    (void)vx_strlcpy(id, d.id != NULL && d.id[0] != '\0' ? d.id : "Unknown",
+                     id_len);
+    (void)vx_strlcpy(version,
+                     d.version != NULL && d.version[0] != '\0' ? d.version
+                                                               : "Unknown",
+                     version_len);
+    free(d.id);
+    free(d.version);
+}
+
 struct cpuinfo {
     long count;
     char *model;
@@ -610,6 +649,24 @@ fetch(struct vmtp_executor *ex,
         }
     }
     res_release(&res);
+    return st;
+}
+
+enum vmtp_status
+vmtp_probe_distro(struct vmtp_executor *ex,
+                  char *id,
+                  size_t id_len,
+                  char *version,
+                  size_t version_len,
+                  struct vmtp_error *err)
+{
+    static const char *const osrel[] = {"cat", "/etc/os-release", NULL};
+    char *text = NULL;
+    enum vmtp_status st = fetch(ex, osrel, false, &text, err);
+
+    vmtp_probe_parse_distro(st == VMTP_OK && text != NULL ? text : "", id,
+                            id_len, version, version_len);
+    free(text);
     return st;
 }
 

@@ -85,6 +85,29 @@ enum vmtp_status vmtp_probe_controller(struct vmtp_executor *ex,
 /* "NAME VERSION_ID" from os-release text, keys matched exactly. */
 char *vmtp_probe_parse_os_release(const char *text);
 
+/*
+ * A flow's distro_id and distro_version: ID= and VERSION_ID= of an
+ * os-release text (keys matched exactly, quotes removed), each "Unknown"
+ * when absent, copied into the caller's buffers (truncated to fit).
+ */
+void vmtp_probe_parse_distro(const char *text,
+                             char *id,
+                             size_t id_len,
+                             char *version,
+                             size_t version_len);
+
+/*
+ * The same from `cat /etc/os-release` on the executor's host. A host
+ * without the file gives "Unknown"; the executor's errors (session lost,
+ * timeout, cancel) are returned, the buffers then hold "Unknown".
+ */
+enum vmtp_status vmtp_probe_distro(struct vmtp_executor *ex,
+                                   char *id,
+                                   size_t id_len,
+                                   char *version,
+                                   size_t version_len,
+                                   struct vmtp_error *err);
+
 /* "<count> * <model>" from /proc/cpuinfo text. */
 char *vmtp_probe_parse_cpuinfo(const char *text);
 

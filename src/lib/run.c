@@ -170,6 +170,30 @@ upload_binary(struct vmtp_ctx *ctx,
 }
 
 /*
+ * Record h's distribution for the flows it runs as client. Only a cancel
+ * stops the run: a host whose probe fails reports "Unknown".
+ */
+static enum vmtp_status
+probe_distro(struct vmtp_ctx *ctx, struct run_host *h)
+{
+    struct vmtp_error err;
+    enum vmtp_status st;
+
+    vmtp_error_clear(&err);
+    st = vmtp_probe_distro(h->ex, h->distro_id, sizeof(h->distro_id),
+                           h->distro_version, sizeof(h->distro_version), &err);
+    if (st == VMTP_E_CANCELLED) {
+        ctx->err = err;
+        return st;
+    }
+    if (st != VMTP_OK) {
+        VLOG(&ctx->log, VMTP_LOG_DEBUG, "[%s] distribution unknown: %s",
+             h->ex->name, err.msg);
+    }
+    return VMTP_OK;
+}
+
+/*
  * Make the tool runnable on h: the host's own binary when it has one,
  * else a copy of ours (the agent is always ours: its protocol version
  * must match). Records the path and the probed version in h.
@@ -224,6 +248,7 @@ vmtp_run_deploy_tool(struct vmtp_ctx *ctx,
         (void)vx_strlcpy(h->tool_ver, t->version, sizeof(h->tool_ver));
         VLOG(&ctx->log, VMTP_LOG_DEBUG, "[%s] %s is %s", h->ex->name,
              h->tool_ver, h->tool_bin);
+        st = probe_distro(ctx, h);
     }
 out:
     vmtp_tool_free(t);
@@ -370,7 +395,11 @@ vmtp_run_flow(struct vmtp_ctx *ctx,
 
     if (flow == NULL || set_str(ctx, &flow->desc, desc) != VMTP_OK ||
         set_str(ctx, &flow->ip_from, cli->acc.host) != VMTP_OK ||
-        set_str(ctx, &flow->ip_to, server_addr) != VMTP_OK) {
+        set_str(ctx, &flow->ip_to, server_addr) != VMTP_OK ||
+        (cli->distro_id[0] != '\0' &&
+         (set_str(ctx, &flow->distro_id, cli->distro_id) != VMTP_OK ||
+          set_str(ctx, &flow->distro_version, cli->distro_version) !=
+                  VMTP_OK))) {
         return vmtp_set_error(ctx, VMTP_E_NOMEM, "out of memory");
     }
     st = vmtp_tool_new(p->tool_name, &t, &ctx->err);

@@ -16,8 +16,10 @@
 struct run_host {
     struct vx_access acc;
     struct vmtp_executor *ex;
-    char tool_bin[512]; /* the tool's path on this host */
-    char tool_ver[64];  /* "nuttcp-6.1.2" as probed there */
+    char tool_bin[512];      /* the tool's path on this host */
+    char tool_ver[64];       /* "nuttcp-6.1.2" as probed there */
+    char distro_id[64];      /* os-release ID ("ubuntu"), "" until probed */
+    char distro_version[64]; /* os-release VERSION_ID ("22.04") */
 };
 
 /* What every flow measures, converted once from the configuration. */
@@ -31,7 +33,8 @@ struct run_plan {
 
 /*
  * Make the tool runnable on h (its own binary, else an uploaded copy of
- * ours) and record its path and version in h. Errors on ctx.
+ * ours) and record its path and version in h, and h's distribution (the
+ * flows' distro_id and distro_version). Errors on ctx.
  */
 enum vmtp_status vmtp_run_deploy_tool(struct vmtp_ctx *ctx,
                                       struct run_host *h,

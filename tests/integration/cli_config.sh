@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Configuration round trip and precedence through the real vmtp binary,
 # with HOME pointed at a temporary directory, and the openrc reader proven
-# not to run the hostile lines of a fixture.
+# not to run the hostile lines of a fixture; no secret in the process list.
 #   cli_config.sh /path/to/vmtp SOURCE_ROOT
 set -u
 vmtp=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$2
+src=$(cd "$2" && pwd)
 tmp=$(mktemp -d /tmp/vt-cli-cfg.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home"
@@ -88,6 +88,44 @@ check "OS_* without --host: cloud" grep -qF "OpenStack: credentials found" <<<"$
 out=$(run "$vmtp" --dry-run --host root@198.18.0.1 \
     -r "$src/tests/data/openrc/dashboard-v3-openrc.sh" -p x 2>&1); rc=$?
 check "--host with -r: cloud too" grep -qF "OpenStack: credentials found" <<<"$out"
+# 7. Secrets leave the process list: once vmtp talks to the (silent) cloud,
+# /proc/PID/cmdline shows no password, and the debug log masks them too.
+# A TERM then ends the run with 128+15.
+cat >"$tmp/silent.py" <<'PY'
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+__import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)
+    open(sys.argv[2], "w").close()
+PY
+python3 "$tmp/silent.py" "$tmp/port" "$tmp/accepted" &
+lpid=$!
+trap 'kill "$lpid" 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+printf 'export OS_AUTH_URL=http://127.0.0.1:%s/v3\nexport OS_USERNAME=u\nexport OS_PROJECT_NAME=p\nexport OS_USER_DOMAIN_NAME=Default\nexport OS_PROJECT_DOMAIN_NAME=Default\n' \
+  "$(cat "$tmp/port")" >"$tmp/silent-openrc"
+(cd "$tmp" && exec env -i HOME="$tmp/home" PATH=/usr/bin:/bin "$vmtp" -d \
+   -r "$tmp/silent-openrc" -p Pw-S3cret --controller-node root@127.0.0.1:Ctl-S3cret \
+   --external-host=root@127.0.0.1:Ext-S3cret:x </dev/null >"$tmp/ps.out" 2>&1) &
+vpid=$!
+for _ in $(seq 300); do [ -e "$tmp/accepted" ] && break; sleep 0.1; done
+cmdline=$(tr '\0' ' ' <"/proc/$vpid/cmdline" 2>/dev/null)
+check "vmtp reached the cloud" test -e "$tmp/accepted"
+check "process list shows the options" grep -qF -- "--controller-node root@127.0.0.1:" <<<"$cmdline"
+check "no secret in the process list" test -n "$cmdline" -a "${cmdline//S3cret/}" = "$cmdline"
+kill -TERM "$vpid"
+wait "$vpid"
+rc=$?
+check "TERM: exit status 128+15 (got $rc)" test "$rc" -eq 143
+check "debug log masks every secret" grep -qF -- "-p <MASKED> --controller-node root@127.0.0.1:<MASKED>" "$tmp/ps.out"
+check "no secret in the log" test "$(grep -c S3cret "$tmp/ps.out")" -eq 0
+kill "$lpid"
 
 echo "cli_config: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

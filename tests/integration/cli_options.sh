@@ -5,7 +5,7 @@
 #   cli_options.sh /path/to/vmtp SOURCE_ROOT
 set -u
 vmtp=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$2
+src=$(cd "$2" && pwd)
 tmp=$(mktemp -d /tmp/vt-cli-opts.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 rc3="$src/tests/data/openrc/dashboard-v3-openrc.sh"
@@ -47,6 +47,7 @@ nothing="nothing to run"
 t 0 "usage: vmtp"                       -- -h
 t 0 "--accept-unknown-host-keys"        -- --help
 t 0 "exit status:"                      -- --time 5 -h
+t 0 "128+N  stopped by signal N"        -- -h
 t 0 "0."                                -- -v
 t 0 "0."                                -- --version
 t 0 "image_name: "                      -- -sc
@@ -143,9 +144,13 @@ t 0 "keep_first_flow_and_exit: true"    -- --keep-first-flow-and-exit -sc
 t 0 "insecure: true"                    -- --insecure -sc
 t 0 "accept_unknown_host_keys: true"    -- --accept-unknown-host-keys -sc
 t 0 "debug: true"                       -- -d -sc
+t 0 "debug: true"                       -- --debug -sc
+t 2 "option '--debug' takes no value"   -- --debug=yes
 t 2 "option '--inter-node-only' takes no value" -- --inter-node-only=yes
 t 2 "options '-d' and '-q' conflict"    -- -d -q
 t 0 "$engine"                           -- --dry-run -q --host root@198.18.0.1
+t 0 "$engine"                           -- --dry-run --quiet --host root@198.18.0.1
+t 2 "options '-d' and '-q' conflict"    -- --debug --quiet
 t 0 "<MASKED>" --not S3cret             -- --dry-run -d --host root@198.18.0.1:S3cret -pS3cret
 t 0 "--password=<MASKED> --external-host=root@198.18.0.4:<MASKED>" --not S3cret -- --dry-run \
     -d --password=S3cret --external-host=root@198.18.0.4:S3cret \

@@ -58,6 +58,8 @@ icmp = [int(x) for x in a.icmp_sizes.split(",")] if "I" in a.protocols else []
 for i, f in enumerate(flows):
     w = f"flows[{i}] ({f.get('desc')})"
     need("error" not in f, f"{w}: error {f.get('error')}")
+    for k in ("distro_id", "distro_version"):
+        need(isinstance(f.get(k), str) and f[k], f"{w}: {k} missing")
     if a.ip_to:
         need(f.get("ip_to") == a.ip_to, f"{w}: ip_to {f.get('ip_to')}")
     if i < len(froms) and froms[i]:

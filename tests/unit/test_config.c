@@ -196,6 +196,10 @@ test_config_errors_name_file_line_key(void **state)
             {"- a\n- b\n", "expected a mapping of keys"},
             {"time: 5\n---\ntime: 6\n", "more than one YAML document"},
             {"? [a, b]\n: c\n", "a key must be a plain string"},
+            {"time: 5\nping_count: 3\ntime: 6\n",
+             "test.yaml:3: duplicate key 'time' (first on line 1)"},
+            {"flavor:\n  ram: 1\n  ram: 2\n",
+             "test.yaml:3: duplicate key 'flavor.ram' (first on line 2)"},
     };
     struct vmtp_config *c = *state;
     struct vmtp_config before;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec_local.h"
 #include "probe.h"
 #include "test_data.h"
 #include "vmtp_test.h"
@@ -118,6 +119,85 @@ test_probe_os_release_by_key(void **state)
 }
 
 static void
+expect_distro(const char *text, const char *id, const char *version)
+{
+    char got_id[64];
+    char got_version[64];
+
+    vmtp_probe_parse_distro(text, got_id, sizeof(got_id), got_version,
+                            sizeof(got_version));
+    assert_string_equal(got_id, id);
+    assert_string_equal(got_version, version);
+}
+
+/* A flow's distro_id and distro_version: ID= and VERSION_ID= exactly. */
+static void
+test_probe_distro_by_key(void **state)
+{
+    static const struct {
+        const char *file;
+        const char *id;
+        const char *version;
+    } cases[] = {
+            /* VERSION_ID comes before ID: it must not be taken for ID */
+            {"os-release-debian12", "debian", "12"},
+            {"os-release-centos7", "centos", "7"},
+            {"os-release-ubuntu2204", "ubuntu", "22.04"},
+            {"os-release-noname", "linux", "Unknown"},
+    };
+    char small[4];
+    char version[64];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *t = fixture(cases[i].file);
+
+        expect_distro(t, cases[i].id, cases[i].version);
+        free(t);
+    }
+    expect_distro("", "Unknown", "Unknown");
+    expect_distro("ID=\nVERSION_ID=''\n", "Unknown", "Unknown");
+    expect_distro("DISTRIB_ID=Ubuntu\nID=alpine\nID=other\n", "alpine",
+                  "Unknown");
+    /* truncated to the caller's buffer, still a C string */
+    vmtp_probe_parse_distro("ID=opensuse-leap\n", small, sizeof(small), version,
+                            sizeof(version));
+    assert_string_equal(small, "ope");
+}
+
+/* The probe itself, through a real local executor on this machine. */
+static void
+test_probe_distro_here(void **state)
+{
+    struct vmtp_executor *ex = NULL;
+    struct vmtp_error err = {0};
+    char id[64];
+    char version[64];
+    char want_id[64];
+    char want_version[64];
+    FILE *f = fopen("/etc/os-release", "r");
+    char text[8192];
+    size_t n = 0;
+
+    (void)state;
+    if (f != NULL) {
+        n = fread(text, 1, sizeof(text) - 1, f);
+        (void)fclose(f);
+    }
+    text[n] = '\0';
+    vmtp_probe_parse_distro(text, want_id, sizeof(want_id), want_version,
+                            sizeof(want_version));
+    assert_int_equal(vmtp_exec_local_new(NULL, &ex, NULL), VMTP_OK);
+    assert_int_equal(vmtp_probe_distro(ex, id, sizeof(id), version,
+                                       sizeof(version), &err),
+                     VMTP_OK);
+    assert_string_equal(id, want_id);
+    assert_string_equal(version, want_version);
+    ex->ops->kill_all(ex);
+    ex->ops->free(ex);
+}
+
+static void
 test_probe_cpuinfo(void **state)
 {
     char *t;
@@ -228,6 +308,8 @@ main(void)
             cmocka_unit_test(test_probe_ip_json_rejects_garbage),
             cmocka_unit_test(test_probe_ifname_validation),
             cmocka_unit_test(test_probe_os_release_by_key),
+            cmocka_unit_test(test_probe_distro_by_key),
+            cmocka_unit_test(test_probe_distro_here),
             cmocka_unit_test(test_probe_cpuinfo),
             cmocka_unit_test(test_probe_openstack_release_names),
             cmocka_unit_test(test_probe_ini_get),
