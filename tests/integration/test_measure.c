@@ -12,6 +12,7 @@
 #include "result.h"
 #include "tool.h"
 #include "vmtp_test.h"
+#include "vx_time.h"
 
 /*
  * Run by measure_netns.sh / measure_shaped.sh, which create the namespaces
@@ -687,14 +688,18 @@ test_measure_shaped_vmtp_agent(void **state)
     shaped_tool("vmtp", shaped_udp);
 }
 
-/* Every UDP datagram dropped: the search ends at once with 0 and says so. */
+/*
+ * Every UDP datagram dropped: the search ends at once with 0 and says so,
+ * with every driver. The wall time is printed (no timing assertion: the
+ * machine is shared); "at once" is asserted as two trials.
+ */
 static void
 test_measure_udp_dropped_ends_with_zero(void **state)
 {
-    const char *tools[] = {"nuttcp", "iperf3"};
+    const char *tools[] = {"nuttcp", "iperf", "iperf3", "vmtp"};
 
     (void)state;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
         struct pair p;
         struct vmtp_tool *t;
         struct vmtp_measure_settings s;
@@ -702,8 +707,10 @@ test_measure_udp_dropped_ends_with_zero(void **state)
         struct vmtp_flow flow;
         const long udp_sizes[] = {1024};
         json_t *sr;
+        uint64_t t0_us;
 
-        if (!tool_wanted(tools[i])) {
+        if (!tool_wanted(tools[i]) ||
+            (strcmp(tools[i], "vmtp") == 0 && env("VT_AGENT_BIN") == NULL)) {
             continue;
         }
         pair_open(&p);
@@ -716,7 +723,10 @@ test_measure_udp_dropped_ends_with_zero(void **state)
                                           .client_ex = p.c,
                                           .server_addr = env("VT_SERVER4")};
         memset(&flow, 0, sizeof(flow));
+        t0_us = vx_now_us();
         assert_int_equal(vmtp_measure_flow(&peer, t, &s, &flow, NULL), VMTP_OK);
+        print_message("%s: all UDP dropped: flow took %.1f s\n", tools[i],
+                      (double)(vx_now_us() - t0_us) / 1e6);
         dump_flow(tools[i], &flow);
         assert_int_equal(flow.n_results, 1);
         assert_float_equal(flow.results[0].throughput_kbps, 0, 0);
