@@ -301,9 +301,12 @@ test_measure_plain_vmtp_agent(void **state)
     one_tool_plain("vmtp", true);
 }
 
-/* nuttcp multicast (protocol letter M) at a fixed rate, and reverse UDP. */
+/*
+ * Multicast (protocol letter M) at a fixed rate, and reverse UDP, with a
+ * tool that has multicast: nuttcp (-m) and the built-in agent (-M).
+ */
 static void
-test_measure_multicast_and_reverse_nuttcp(void **state)
+multicast_and_reverse(const char *name)
 {
     struct pair p;
     struct vmtp_tool *t;
@@ -315,12 +318,8 @@ test_measure_multicast_and_reverse_nuttcp(void **state)
     size_t n_m = 0;
     size_t n_rev = 0;
 
-    (void)state;
-    if (!tool_wanted("nuttcp")) {
-        skip();
-    }
     pair_open(&p);
-    t = make_tool("nuttcp");
+    t = make_tool(name);
     vmtp_measure_settings_init(&s);
     s.tcp = false;
     s.icmp = false;
@@ -340,7 +339,8 @@ test_measure_multicast_and_reverse_nuttcp(void **state)
     };
     memset(&flow, 0, sizeof(flow));
     assert_int_equal(vmtp_measure_flow(&peer, t, &s, &flow, &e), VMTP_OK);
-    dump_flow("nuttcp-mcast", &flow);
+    print_message("%s multicast:\n", name);
+    dump_flow(name, &flow);
     for (size_t i = 0; i < flow.n_results; i++) {
         const struct vmtp_result *r = &flow.results[i];
         assert_null(r->error);
@@ -358,6 +358,26 @@ test_measure_multicast_and_reverse_nuttcp(void **state)
     flow_free(&flow);
     vmtp_tool_free(t);
     pair_close(&p);
+}
+
+static void
+test_measure_multicast_and_reverse_nuttcp(void **state)
+{
+    (void)state;
+    if (!tool_wanted("nuttcp")) {
+        skip();
+    }
+    multicast_and_reverse("nuttcp");
+}
+
+static void
+test_measure_multicast_and_reverse_vmtp_agent(void **state)
+{
+    (void)state;
+    if (!tool_wanted("vmtp") || env("VT_AGENT_BIN") == NULL) {
+        skip();
+    }
+    multicast_and_reverse("vmtp");
 }
 
 /* External-host style: TCP and UDP both ways, with every tool. */
@@ -750,6 +770,7 @@ main(int argc, char **argv)
             cmocka_unit_test(test_measure_plain_iperf3),
             cmocka_unit_test(test_measure_plain_vmtp_agent),
             cmocka_unit_test(test_measure_multicast_and_reverse_nuttcp),
+            cmocka_unit_test(test_measure_multicast_and_reverse_vmtp_agent),
             cmocka_unit_test(test_measure_multicast_unsupported_tool),
             cmocka_unit_test(test_measure_bidirectional_every_tool),
             cmocka_unit_test(test_measure_missing_tool_is_flow_error),
