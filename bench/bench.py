@@ -20,7 +20,10 @@ import subprocess
 import sys
 import time
 
-NS_A, NS_B = "vt-ag-ba", "vt-ag-bb"
+# Namespace and veth names: PREFIX-ba / PREFIX-bb (--ns-prefix, default
+# vt-ag), so that runs by different people on one machine do not collide.
+NS_PREFIX = "vt-ag"
+NS_A, NS_B = NS_PREFIX + "-ba", NS_PREFIX + "-bb"
 IP_A, IP_B = "198.18.0.1", "198.18.0.2"
 
 
@@ -33,12 +36,13 @@ def setup():
     for n in (NS_A, NS_B):
         sh("ip", "netns", "add", n)
         sh("ip", "-n", n, "link", "set", "lo", "up")
-    sh("ip", "link", "add", "vt-ag-ba0", "netns", NS_A, "type", "veth",
-       "peer", "name", "vt-ag-bb0", "netns", NS_B)
-    sh("ip", "-n", NS_A, "addr", "add", IP_A + "/24", "dev", "vt-ag-ba0")
-    sh("ip", "-n", NS_B, "addr", "add", IP_B + "/24", "dev", "vt-ag-bb0")
-    sh("ip", "-n", NS_A, "link", "set", "vt-ag-ba0", "up")
-    sh("ip", "-n", NS_B, "link", "set", "vt-ag-bb0", "up")
+    dev_a, dev_b = NS_A + "0", NS_B + "0"
+    sh("ip", "link", "add", dev_a, "netns", NS_A, "type", "veth",
+       "peer", "name", dev_b, "netns", NS_B)
+    sh("ip", "-n", NS_A, "addr", "add", IP_A + "/24", "dev", dev_a)
+    sh("ip", "-n", NS_B, "addr", "add", IP_B + "/24", "dev", dev_b)
+    sh("ip", "-n", NS_A, "link", "set", dev_a, "up")
+    sh("ip", "-n", NS_B, "link", "set", dev_b, "up")
 
 
 def teardown():
@@ -185,7 +189,13 @@ def main():
     ap.add_argument("--markdown")
     ap.add_argument("--only", help="comma-separated groups: tcp, udp128, "
                     "udp1024, udp8192, udp_rr, tcp_rr")
+    ap.add_argument("--ns-prefix", default=NS_PREFIX,
+                    help="namespace/veth name prefix (at most 11 chars)")
     a = ap.parse_args()
+    global NS_A, NS_B
+    if len(a.ns_prefix) > 11:
+        sys.exit("--ns-prefix: at most 11 characters (veth name limit)")
+    NS_A, NS_B = a.ns_prefix + "-ba", a.ns_prefix + "-bb"
     a.agent = os.path.abspath(a.agent)
     dur = a.time
     tests = [
@@ -210,6 +220,7 @@ def main():
         keep = set(a.only.split(","))
         tests = [t for t in tests if t[0] in keep]
     results = {}
+    a.load_before = os.getloadavg()
     setup()
     try:
         for r in range(a.rounds):
@@ -227,6 +238,7 @@ def main():
                       file=sys.stderr, flush=True)
     finally:
         teardown()
+    a.load_after = os.getloadavg()
     report(results, a)
 
 
@@ -249,7 +261,10 @@ def report(res, a):
     lines = []
     w = lines.append
     w(f"rounds={a.rounds}, {a.time} s per trial, medians over rounds; "
-      f"CPU = % of one core (client / server)\n")
+      f"CPU = % of one core (client / server); load average (1/5/15 min) "
+      f"before {'/'.join('%.1f' % x for x in a.load_before)}, after "
+      f"{'/'.join('%.1f' % x for x in a.load_after)}, {os.cpu_count()} "
+      f"CPUs\n")
     w("| test | vmtp-agent | iperf3 | nuttcp | ratio agent/iperf3 "
       "(median of per-round ratios) |")
     w("| --- | --- | --- | --- | --- |")

@@ -260,13 +260,14 @@ udp_trial(void *ud,
     if (rc == VMTP_E_TIMEOUT) {
         /*
          * The receiver never answered (iperf3 waits forever for its UDP
-         * handshake when UDP is dropped): nothing arrived.
+         * handshake when UDP is dropped; iperf 2 gets no server report):
+         * nothing arrived. What the sender reported, if anything, is kept.
          */
         VLOG(u->r->s->log, VMTP_LOG_DEBUG,
              "UDP trial: %s: counted as 100%% "
              "loss",
              err != NULL ? err->msg : "timeout");
-        out->tx_bps = NAN;
+        out->tx_bps = u->last.tx_bps > 0 ? u->last.tx_bps : NAN;
         out->rx_bps = 0;
         out->loss_pct = 100;
         out->rx_pps = 0;

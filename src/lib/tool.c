@@ -524,6 +524,20 @@ iperf2_run(struct vmtp_tool *t,
         strstr(err->msg, "no server report") != NULL) {
         vx_sleep_us(2 * IPERF2_UDP_GAP_US);
         rc = iperf2_run_once(t, ex, tr, rep, err);
+        /*
+         * Twice no report: the server did not answer (iperf 2 prints "did
+         * not receive ack of last datagram"), which is what a path that
+         * drops UDP looks like. Report it as a receiver that never
+         * answered, as iperf3's timed-out UDP handshake is, so the UDP
+         * search counts it as nothing received (and ends with rate 0)
+         * instead of failing on it.
+         */
+        if (rc == VMTP_E_MEASURE &&
+            strstr(err->msg, "no server report") != NULL) {
+            rc = vmtp_error_set(err, VMTP_E_TIMEOUT,
+                                "iperf: no server report in two tries (the "
+                                "UDP server did not answer)");
+        }
     }
     return rc;
 }

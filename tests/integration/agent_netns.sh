@@ -8,7 +8,11 @@ set -uo pipefail
 
 AGENT=${1:-${VMTP_BUILD_ROOT:-.}/src/agent/vmtp-agent}
 T=vt-ag$(($$ % 1000))
-A=$T-a R=$T-r B=$T-b
+# Namespaces are named VT_NS_PREFIX-ag<n>-a/r/b when VT_NS_PREFIX is set
+# (people sharing a machine name what they create with their own tag);
+# veth names keep the short vt-ag<n> form (15-character limit).
+NSP=${VT_NS_PREFIX:+$VT_NS_PREFIX-}$T
+A=$NSP-a R=$NSP-r B=$NSP-b
 TMP=$(mktemp -d /tmp/vt-ag-it.XXXXXX)
 pass=0 fail=0
 pids=()

@@ -25,9 +25,12 @@ for c in ip tc nft ping nuttcp iperf iperf3; do
 done
 
 id=$$
-C=vt-drv-c$id
-S=vt-drv-s$id
-R=vt-drv-r$id
+# VT_NS_PREFIX: namespace name prefix (default vt-drv), for people sharing
+# a machine who each name what they create with their own tag.
+nsp=${VT_NS_PREFIX:-vt-drv}
+C=$nsp-c$id
+S=$nsp-s$id
+R=$nsp-r$id
 created=""
 
 cleanup() {

@@ -167,6 +167,14 @@ test_iperf2_failures(void **state)
                                        true, 1024, &r, &e),
                      VMTP_E_MEASURE);
     assert_non_null(strstr(e.msg, "no server report"));
+    /* captured: iperf 2.1.8 UDP client, every datagram dropped (nftables)
+     * at the server: the sender's figures, then no report */
+    out = load("iperf-udp-dropped.txt");
+    assert_int_equal(vmtp_parse_iperf2(out, true, 1024, &r, &e),
+                     VMTP_E_MEASURE);
+    assert_non_null(strstr(e.msg, "no server report"));
+    assert_float_equal(r.tx_bps, 10015e3, 1);
+    free(out);
 }
 
 static void
