@@ -46,7 +46,7 @@ incdir=$(pkg-config --variable=includedir libvmtp)
 case $libdir in "$dest"/*) ;; *) libdir=$dest$libdir; incdir=$dest$incdir ;; esac
 [ -f "$libdir/libvmtp.a" ] && ok "static library installed" || fail "no $libdir/libvmtp.a"
 ls "$libdir"/libvmtp.so.* >/dev/null 2>&1 && ok "shared library installed" || fail "no libvmtp.so in $libdir"
-for m in man1/vmtp.1 man1/vmtp_genchart.1 man8/vmtp-agent.8 man3/libvmtp.3 man5/vmtp.conf.5; do
+for m in man1/vmtp.1 man1/vmtp_genchart.1 man1/vmtp-agent.1 man3/libvmtp.3 man5/vmtp.conf.5; do
     [ -n "$(find "$dest" -path "*/share/man/$m")" ] || fail "man page $m not installed"
 done
 
