@@ -1,6 +1,7 @@
 #!/bin/sh
 # Check that libvmtp.so exports exactly the symbols listed in
-# docs/libvmtp.symbols: nothing internal leaks out, nothing public vanishes.
+# docs/libvmtp.symbols: nothing internal leaks out, nothing public vanishes;
+# and that vmtp, vmtp_genchart and examples/ call only those functions.
 #   tools/check-symbols.sh BUILD_DIR            check
 #   tools/check-symbols.sh BUILD_DIR --update   rewrite the list
 set -eu
@@ -27,3 +28,29 @@ if ! printf '%s\n' "$actual" | diff -u "$list" - >&2; then
   exit 1
 fi
 echo "check-symbols: $(printf '%s\n' "$actual" | wc -l) exported symbols match"
+
+# The programs use only the public API: they link the static libvmtp.a,
+# which holds every internal function too, so check what their own
+# objects call. vmtp and vmtp_genchart may also use the vx_ helpers of
+# src/util (linked on their own, not through libvmtp); the example may
+# use nothing but the exported vmtp_ symbols and the C library.
+rc=0
+for prog in src/cli/vmtp src/genchart/vmtp_genchart tests/integration/vmtp_example; do
+  objs=$(find "$build/$prog.p" -name '*.o' 2>/dev/null)
+  [ -n "$objs" ] || { echo "check-symbols: no objects for $prog in $build" >&2; rc=1; continue; }
+  # shellcheck disable=SC2086
+  used=$(nm -u $objs | awk 'NF == 2 {print $2}' | LC_ALL=C sort -u)
+  internal=$(printf '%s\n' "$used" | grep '^vmtp_' | grep -v -x -F -f "$list" || true)
+  if [ -n "$internal" ]; then
+    echo "check-symbols: $prog calls libvmtp functions that are not public:" >&2
+    printf '  %s\n' "$internal" >&2
+    rc=1
+    continue
+  fi
+  if [ "${prog##*/}" = vmtp_example ] && printf '%s\n' "$used" | grep -q '^vx_'; then
+    echo "check-symbols: the example uses vx_ helpers, which are not public" >&2
+    rc=1
+  fi
+  echo "check-symbols: $prog uses $(printf '%s\n' "$used" | grep -c '^vmtp_') libvmtp functions, all public"
+done
+exit "$rc"

@@ -23,7 +23,44 @@ static const char usage_text[] =
         "[-w bytes]\n"
         "                  [-S tos] [-M group] [--ttl n] [-L]\n"
         "                  [--latency-interval-ms n] [-T ctl_timeout_ms] [-v]\n"
-        "       vmtp-agent -V\n";
+        "       vmtp-agent -V\n"
+        "       vmtp-agent -h\n";
+
+/*
+ * The option list of --help: the same set of options as the man page's
+ * list (tools/check-docs.sh compares them both ways).
+ */
+static const char options_text[] =
+        "\noptions:\n"
+        "  -s, --server          run the server\n"
+        "  -c, --client host     run one test against the server on host\n"
+        "  -1, --one-off         server: serve one test, then exit\n"
+        "  -4, -6                IPv4 or IPv6 only\n"
+        "  -B, --bind addr       server: listen on addr; client: send from "
+        "it\n"
+        "  -p, --port port       control and data port (default 5301)\n"
+        "  -I, --idle-timeout idle_s\n"
+        "                        server: exit after idle_s s without a "
+        "client\n"
+        "  -T, --ctl-timeout ms  control read time limit (default 10000)\n"
+        "  -m, --mode mode       tcp (default), udp, tcp_rr or udp_rr\n"
+        "  -u, --udp             the same as -m udp\n"
+        "  -t, --time seconds    test duration (default 10)\n"
+        "  -l, --len bytes       write, datagram or request size\n"
+        "  -b, --rate rate       offered rate in bit/s, suffix k, M or G\n"
+        "  -P, --parallel streams\n"
+        "                        TCP streams, 1 to 128 (default 1)\n"
+        "  -w, --window bytes    socket buffer size of the data sockets\n"
+        "  -S, --tos tos         IP TOS or IPv6 traffic class\n"
+        "  -M, --mcast group     UDP: send to this multicast group\n"
+        "  --ttl n               multicast TTL or hop limit (default 1)\n"
+        "  -L, --latency         also measure round trips under load\n"
+        "  --latency-interval-ms n\n"
+        "                        probe interval of -L (default 10)\n"
+        "  -v, --verbose         log more on standard error\n"
+        "  -V, --version         print the version and exit\n"
+        "  -h, --help            print this help and exit\n"
+        "\nSee vmtp-agent(1).\n";
 
 static void
 log_stderr(void *userdata,
@@ -299,6 +336,7 @@ main(int argc, char **argv)
         }
         if (ch == 'h') {
             (void)fputs(usage_text, stdout);
+            (void)fputs(options_text, stdout);
             return 0;
         }
         if (ch == '?') {

@@ -585,8 +585,11 @@ flow_errors(struct hb *h, const struct vmtp_flow *fl, unsigned protocols)
         unsigned bit = r->protocol == VMTP_PROTO_TCP    ? VMTP_CHART_TCP
                        : r->protocol == VMTP_PROTO_ICMP ? VMTP_CHART_ICMP
                                                         : VMTP_CHART_UDP;
-        bool bad = r->error != NULL || (r->protocol != VMTP_PROTO_ICMP &&
-                                        isnan(r->throughput_kbps));
+        /* An ICMP entry without a single per-size object has no figures
+         * either: list it rather than drop it silently. */
+        bool bad = r->error != NULL ||
+                   (r->protocol == VMTP_PROTO_ICMP ? r->n_icmp == 0
+                                                   : isnan(r->throughput_kbps));
 
         if ((protocols & bit) == 0) {
             continue;
@@ -610,7 +613,12 @@ flow_errors(struct hb *h, const struct vmtp_flow *fl, unsigned protocols)
                 h_adds(h, "<ul class=\"errors\">\n");
                 open = true;
             }
-            (void)snprintf(what, sizeof(what), "ICMP %ld B", s->packet_size);
+            if (s->packet_size >= 0) {
+                (void)snprintf(what, sizeof(what), "ICMP %ld B",
+                               s->packet_size);
+            } else { /* the old flat entry has no packet size */
+                (void)snprintf(what, sizeof(what), "ICMP");
+            }
             error_item(h, what, r->tool, s->error);
         }
     }
@@ -662,6 +670,8 @@ flow_section(struct hb *h,
         h_adds(h, "<p class=\"error flow-error\">");
         h_text(h, fl->error, "");
         h_adds(h, "</p>\n");
+    } else if (fl->n_results == 0) {
+        h_adds(h, "<p class=\"error flow-error\">no results</p>\n");
     }
     for (int k = 0; k < 3 && rc == 0; k++) {
         static const unsigned bits[3] = {VMTP_CHART_TCP, VMTP_CHART_UDP,

@@ -3,8 +3,9 @@
 # against the INSTALLED headers and library through pkg-config (shared and
 # static), check the installed headers and man pages, then run the example
 # in a one-host netns lab (tests/lab/netns-lab.sh): a TCP + ICMP
-# measurement whose figures must be present and positive, and a second run
-# cancelled by SIGINT that must return 130 and leave nothing on the host.
+# measurement whose figures must be present and positive, a second run
+# cancelled by SIGINT that must return 130 and leave nothing on the host,
+# and a third cancelled from another thread (api_cancel_thread.c).
 #   example_installed.sh IN_TREE_EXAMPLE
 # Env: VMTP_SOURCE_ROOT, VMTP_BUILD_ROOT (set by meson test).
 # Skips (77) when not root or when sshd, cc, pkg-config or unshare miss.
@@ -46,7 +47,7 @@ incdir=$(pkg-config --variable=includedir libvmtp)
 case $libdir in "$dest"/*) ;; *) libdir=$dest$libdir; incdir=$dest$incdir ;; esac
 [ -f "$libdir/libvmtp.a" ] && ok "static library installed" || fail "no $libdir/libvmtp.a"
 ls "$libdir"/libvmtp.so.* >/dev/null 2>&1 && ok "shared library installed" || fail "no libvmtp.so in $libdir"
-for m in man1/vmtp.1 man1/vmtp_genchart.1 man8/vmtp-agent.8 man3/libvmtp.3 man5/vmtp.conf.5; do
+for m in man1/vmtp.1 man1/vmtp_genchart.1 man1/vmtp-agent.1 man3/libvmtp.3 man5/vmtp.conf.5; do
     [ -n "$(find "$dest" -path "*/share/man/$m")" ] || fail "man page $m not installed"
 done
 
@@ -94,6 +95,14 @@ if cc -std=c11 -Wall -Wextra -Wpedantic -Werror "${sanflags[@]}" -o "$tmp/ex_sta
     ok "example links against the installed static library"
 else
     fail "example does not build against the installed static library (pkg-config --static)"; exit 1
+fi
+# The thread-cancel program, also against the installed shared library.
+# shellcheck disable=SC2046
+if cc -std=c11 -Wall -Wextra -Wpedantic -Werror -pthread "${sanflags[@]}" -o "$tmp/cancel_thread" \
+        "$top/tests/integration/api_cancel_thread.c" $(pkg-config --cflags --libs libvmtp); then
+    ok "thread-cancel program links against the installed shared library"
+else
+    fail "api_cancel_thread.c does not build against the installed library"; exit 1
 fi
 export LD_LIBRARY_PATH=$libdir
 # not "ldd | grep -q": with pipefail, ldd's SIGPIPE fails the pipeline
@@ -175,6 +184,19 @@ left=$("$lab" host --prefix "$prefix" 1 ps -e -o pid=,args= | awk '$1 != 1' | gr
 [ -z "$left" ] && ok "nothing left running on the host" || fail "leftover processes on host 1: $left"
 files=$("$lab" host --prefix "$prefix" 1 sh -c 'ls -d /tmp/vmtp.* 2>/dev/null' || true)
 [ -z "$files" ] && ok "no files left on the host" || fail "leftover files on host 1: $files"
+
+# Run 3: cancel from another thread once a flow has started (a 30 s TCP
+# run); vmtp_run() must return VMTP_E_CANCELLED and clean up the host.
+ip netns exec "$LAB_CLIENT_NS" timeout 120 "$tmp/cancel_thread" "${common[@]}" protocols=T time=30 \
+    >"$tmp/thread.out" 2>"$tmp/thread.err"
+rc=$?
+cat "$tmp/thread.out"
+[ "$rc" = 0 ] && ok "another thread cancelled the live run (VMTP_E_CANCELLED)" ||
+    { tail -n 20 "$tmp/thread.err"; fail "thread cancel: exit $rc"; }
+left=$("$lab" host --prefix "$prefix" 1 ps -e -o pid=,args= | awk '$1 != 1' | grep -v ' ps -e' || true)
+[ -z "$left" ] && ok "thread cancel: nothing left running on the host" || fail "thread cancel: leftover processes: $left"
+files=$("$lab" host --prefix "$prefix" 1 sh -c 'ls -d /tmp/vmtp.* 2>/dev/null' || true)
+[ -z "$files" ] && ok "thread cancel: no files left on the host" || fail "thread cancel: leftover files: $files"
 
 echo "example_installed: $fails failure(s)"
 [ "$fails" = 0 ]

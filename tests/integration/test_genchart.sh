@@ -122,6 +122,14 @@ check "normal: ICMP value" dom_has "$tmp/normal.dom" '0.657 ms, 10/10 replies'
 check "normal: error results listed" dom_has "$tmp/normal.dom" 'UDP (nuttcp-8.1.4): Timeout'
 check "normal: at least 17 bars" count_at_least "$tmp/normal.dom" 'class="bar-rect"' 17
 check "normal: no script element" dom_lacks "$tmp/normal.dom" '<script'
+# Self-contained: nothing to fetch, and the page forbids fetching anyway.
+check "normal: no src= attribute" dom_lacks "$tmp/normal.dom" 'src='
+check "normal: no href= attribute" dom_lacks "$tmp/normal.dom" 'href='
+check "normal: no CSS url()" dom_lacks "$tmp/normal.dom" 'url('
+check "normal: CSP forbids every fetch" \
+  dom_has "$tmp/normal.dom" "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\""
+check "normal: intra-node flow charted" dom_has "$tmp/normal.dom" 'id="vmtp-run0-flow1-tcp"'
+check "normal: External-VM flow charted" dom_has "$tmp/normal.dom" 'id="vmtp-run0-flow2-tcp"'
 browser shot "$tmp/normal.html" "$tmp/normal.png" || bad "chromium screenshot normal"
 check "normal: screenshot is not blank" not_blank "$tmp/normal.png"
 
@@ -161,6 +169,16 @@ check "errors: old flat ICMP charted" dom_has "$tmp/errors.dom" 'id="vmtp-run0-f
 check "errors: failed result listed" dom_has "$tmp/errors.dom" 'TCP (iperf-2.1.8): connection refused'
 browser shot "$tmp/errors.html" "$tmp/errors.png" || bad "chromium screenshot errors"
 check "errors: screenshot is not blank" not_blank "$tmp/errors.png"
+
+# --- 4b. fields missing at every level -------------------------------
+"$genchart" -c "$tmp/missing.html" "$data/missing-fields.json" 2>"$tmp/err" ||
+  bad "genchart missing.html"
+browser dom "$tmp/missing.html" "$tmp/missing.dom" || bad "chromium loads missing.html"
+check "missing: flow without desc" dom_has "$tmp/missing.dom" '(flow without a description)'
+check "missing: UDP without size charted" dom_has "$tmp/missing.dom" 'id="vmtp-run0-flow0-udp"'
+check "missing: TCP without figures listed" dom_has "$tmp/missing.dom" '<li>TCP: no figures</li>'
+check "missing: ICMP without figures listed" dom_has "$tmp/missing.dom" '<li>ICMP: no figures</li>'
+check "missing: flow without results listed" dom_has "$tmp/missing.dom" 'no results</p>'
 
 # --- 5. the command line --------------------------------------------
 rc_is() { # expected command...

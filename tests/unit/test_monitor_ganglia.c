@@ -341,6 +341,33 @@ test_ganglia_poller_dead_port_warns(void **state)
     assert_int_equal(st.last_error.code, VMTP_E_CONNECT);
 }
 
+/* A gmond that accepts and never answers: each poll times out with a
+ * warning, and the poller keeps going (the run is not stopped). */
+static void
+test_ganglia_poller_silent_server_warns(void **state)
+{
+    struct vmtp_logger lg = {count_warnings, NULL, VMTP_LOG_DEBUG};
+    struct vt_server s;
+    struct vmtp_ganglia *mon = NULL;
+    struct vmtp_ganglia_params p = {
+            .interval_ms = 10, .max_polls = 2, .timeout_ms = 200};
+    struct vmtp_ganglia_stats st;
+    struct vmtp_error err;
+
+    (void)state;
+    atomic_store(&warnings, 0);
+    assert_int_equal(vt_server_start(&s, VT_SILENT, NULL, 0, 0), 0);
+    assert_int_equal(
+            vmtp_ganglia_start("127.0.0.1", s.port, &lg, &p, &mon, &err),
+            VMTP_OK);
+    assert_int_equal(vt_wait_count(&warnings, 2, 30000), 0);
+    assert_null(vmtp_ganglia_stop(mon, &st));
+    assert_int_equal(st.polls_ok, 0);
+    assert_int_equal(st.polls_failed, 2);
+    assert_int_equal(st.last_error.code, VMTP_E_TIMEOUT);
+    vt_server_stop(&s);
+}
+
 static void
 test_ganglia_stop_is_prompt_on_silent_server(void **state)
 {
@@ -395,6 +422,7 @@ main(void)
             cmocka_unit_test(test_gmond_fetch_caps_size),
             cmocka_unit_test(test_ganglia_poller_collects_each_poll),
             cmocka_unit_test(test_ganglia_poller_dead_port_warns),
+            cmocka_unit_test(test_ganglia_poller_silent_server_warns),
             cmocka_unit_test(test_ganglia_stop_is_prompt_on_silent_server),
             cmocka_unit_test(test_ganglia_start_rejects_bad_args),
     };

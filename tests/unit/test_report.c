@@ -380,6 +380,27 @@ test_report_html_odd_documents(void **state)
     free(out);
 }
 
+/* Fields missing at every level: charted where there are figures, listed
+ * ("no figures", "no results") where there are none, never dropped. */
+static void
+test_report_html_missing_fields(void **state)
+{
+    char *text = vt_slurp("tests/data/results/missing-fields.json");
+    char *out = chart(text, "missing-fields.json", VMTP_CHART_ALL);
+
+    (void)state;
+    assert_non_null(strstr(out, "(flow without a description)"));
+    assert_non_null(strstr(out, "<li>TCP: no figures</li>"));
+    assert_non_null(strstr(out, "<li>ICMP: no figures</li>"));
+    assert_non_null(strstr(out, "id=\"vmtp-run0-flow0-udp\""));
+    assert_non_null(strstr(out, "from 198.18.0.5 to (unknown)"));
+    assert_non_null(strstr(out, "id=\"vmtp-run0-flow1-tcp\"")); /* intra */
+    assert_non_null(strstr(out, "no results</p>"));
+    assert_non_null(strstr(out, "<li>UDP: no figures</li>"));
+    free(out);
+    free(text);
+}
+
 int
 main(void)
 {
@@ -394,6 +415,7 @@ main(void)
             cmocka_unit_test(test_report_html_escapes_every_file_string),
             cmocka_unit_test(test_report_html_charts_and_units),
             cmocka_unit_test(test_report_html_odd_documents),
+            cmocka_unit_test(test_report_html_missing_fields),
     };
 
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
