@@ -1376,13 +1376,22 @@ entry_exists(struct vmtp_os_session *s,
     if (q == NULL) {
         return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
     }
-    if (ops[e->type].find == find_as_is) {
-        *exists = true; /* found by its name when deleted */
-        free(q);
-        return VMTP_OK;
+    if (e->type == VMTP_RES_KEYPAIR) {
+        struct vmtp_os_keypair_list kl = {0};
+
+        st = vmtp_os_keypairs(s, &kl);
+        for (size_t i = 0; st == VMTP_OK && i < kl.n; i++) {
+            *exists = *exists || vx_streq(kl.items[i].name, e->name);
+        }
+        vmtp_os_keypair_list_free(&kl);
+    } else if (ops[e->type].find == find_as_is) {
+        /* a router interface: the router's deletion detaches them all */
+        *exists = true;
+        st = VMTP_OK;
+    } else {
+        st = ops[e->type].find(s, e->name, q, &ids);
+        *exists = ids.n > 0;
     }
-    st = ops[e->type].find(s, e->name, q, &ids);
-    *exists = ids.n > 0;
     idv_release(&ids);
     free(q);
     return st;
