@@ -70,8 +70,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-# a private copy: a rebuild during the (long) test must not swap it
+# private copies: a rebuild during the (long) test must not swap them
 cp "$vmtp" "$dir/vmtp" && vmtp=$dir/vmtp || exit 1
+cp "$seqb" "$dir/os_sequence" && seqb=$dir/os_sequence || exit 1
 printf '%s image %s\n' "$tag" "$$" >"$dir/img.qcow2"
 cl_write_cfg "$dir/cfg.yaml" "$tag" 70 70
 vmtp_args=(-c "$dir/cfg.yaml" -t 1 --vm-image-url "file://$dir/img.qcow2"
