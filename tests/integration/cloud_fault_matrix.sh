@@ -147,9 +147,9 @@ run_cell() {
     echo "cell $cell: vmtp still running $wait_s s after the signal: SIGKILL"
     kill -KILL "$pid"
     rc=hang
-    wait "$pid"
+    wait "$pid" 2>/dev/null
   else
-    wait "$pid"; rc=$?
+    wait "$pid" 2>/dev/null; rc=$?
   fi
   pid=""
   lf=$(ledger_of "$c/state" | head -n 1)
