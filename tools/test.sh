@@ -10,7 +10,8 @@
 # The cloud job starts a real OpenStack (tests/lab/openstack), runs the
 # cloud suite against it and stops it; VMTP_OS_FAULT_STEPS picks the kill
 # points of the SIGKILL fault test (default here: "2 20 22L 23"; "all": 23;
-# 22L: killed after the floating IP, ledger lost, only the tag sweep cleans).
+# 22L: killed after the floating IP, ledger lost, only the tag sweep cleans);
+# VMTP_FAULT_CELLS those of the vmtp CLI's fault matrix (CONTRIBUTING.md).
 #
 # Environment: VMTP_SKIP_APT=1 (no apt), VMTP_BUILD_DIR (default ./build-ci).
 # The fuzz job is reproducible: every target runs a fixed number of inputs

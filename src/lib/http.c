@@ -39,6 +39,7 @@ struct xfer {
     int upload_fd; /* file or socket the request body is read from */
     bool upload_is_sock;
     atomic_int *source_failed; /* streaming from a URL: the source broke */
+    bool finish_on_cancel;     /* a call that changes the cloud (below) */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -275,7 +276,7 @@ on_progress(void *ud,
     (void)dlnow;
     (void)ultotal;
     (void)ulnow;
-    return vmtp_ctx_cancelled(x->h->ctx) ? 1 : 0;
+    return vmtp_ctx_cancelled(x->h->ctx) && !x->finish_on_cancel ? 1 : 0;
 }
 
 /* Log one chunk of curl's trace, line by line, redacted. */
@@ -678,7 +679,22 @@ attempt(struct vmtp_http *h,
         struct vmtp_http_resp *resp,
         CURLcode *rc_out)
 {
-    struct xfer x = {.h = h, .resp = resp, .upload_fd = -1};
+    /*
+     * A cancel (SIGINT, SIGTERM) aborts reads and waits at once, but lets
+     * a POST, PUT (not an upload), PATCH or DELETE already sent run to its
+     * end (bounded by the request timeout): aborted, it may still take
+     * effect in the cloud with its id never known, and the teardown
+     * would have to wait for it to show up by name.
+     */
+    struct xfer x = {
+            .h = h,
+            .resp = resp,
+            .upload_fd = -1,
+            .finish_on_cancel = req->upload_path == NULL &&
+                                req->upload_url == NULL &&
+                                !vx_streq(req->method, "GET") &&
+                                !vx_streq(req->method, "HEAD"),
+    };
     struct curl_slist *hdrs = NULL;
     struct streamer sm = {.src = {.fd = -1}, .sv = {-1, -1}};
     char errbuf[CURL_ERROR_SIZE];

@@ -19,12 +19,12 @@
 #                    the cloud, reaching the floating IPs); the VM and
 #                    the external host use a configured key pair
 # Env (only for a lab shared with other tests running at the same time):
-# VMTP_CLOUD_TEST_SHARED=1 counts only resources that appeared (others
-# may delete theirs meanwhile) and VMTP_CLOUD_TEST_IGNORE is an ERE of
-# snapshot lines to ignore (their resources, e.g. 'vt-cx|network:').
+# VMTP_CLOUD_TEST_SHARED and VMTP_CLOUD_TEST_IGNORE (cloud_lib.sh).
 set -uo pipefail
 vmtp=$1 seqb=$2 check=$3 case=$4
-[[ -n ${OS_AUTH_URL:-} ]] || { echo "OS_AUTH_URL not set: run through tests/lab/openstack/run-cloud-tests.sh"; exit 1; }
+# shellcheck source=cloud_lib.sh
+. "$(dirname "$0")/cloud_lib.sh"
+cl_need_lab
 dir=$(mktemp -d /tmp/vt-cl-run-XXXXXX)
 httpd=""
 cleanup() {
@@ -34,34 +34,12 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-ignore=${VMTP_CLOUD_TEST_IGNORE:-^$}
-snap() { "$seqb" snapshot | grep -Ev "$ignore"; }
+snap() { cl_snap "$seqb"; }
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 printf 'vt-cl image %s\n' "$$" >"$dir/img.qcow2"
-cat >"$dir/cfg.yaml" <<EOC
-image_name: 'vt-cl-image-$$'
-flavor_type: 'vt-cl-flavor'
-flavor: {vcpus: 1, ram: 128, disk: 0}
-dns_nameservers: []
-router_name: 'vt-cl-router'
-internal_network_name: ['vt-cl-net1', 'vt-cl-net2']
-internal_subnet_name: ['vt-cl-sub1', 'vt-cl-sub2']
-internal_subnet_name_v6: ['vt-cl-sub6-1', 'vt-cl-sub6-2']
-internal_cidr: ['198.19.64.0/24', '198.19.65.0/24']
-internal_cidr_v6: ['2001:db8:64::/64', '2001:db8:65::/64']
-public_key_name: 'vt-cl-kp'
-vm_name_server: 'vt-cl-srv'
-vm_name_client: 'vt-cl-cli'
-security_group_name: 'vt-cl-sg'
-ext_net_name: 'public'
-ssh_vm_username: 'ubuntu'
-ping_count: 2
-tcp_tp_loop_count: 1
-icmp_pkt_sizes: [64]
-udp_pkt_sizes: [1024]
-EOC
+cl_write_cfg "$dir/cfg.yaml" vt-cl 64 64
 # run_vmtp NAME ARGS...: rc in $rc, log in $dir/NAME.err, JSON $dir/NAME.json
 run_vmtp() {
   local name=$1; shift
@@ -74,9 +52,7 @@ run_vmtp() {
 show() { echo "--- $1 log (tail)"; tail -n 25 "$dir/$1.err"; }
 same_cloud() {
   snap >"$dir/after"
-  diff "$dir/before" "$dir/after" >"$dir/diff"
-  [[ ${VMTP_CLOUD_TEST_SHARED:-0} == 1 ]] && sed -i '/^</d; /^---/d; /^[0-9]/d' "$dir/diff"
-  if [[ -s $dir/diff ]]; then
+  if [[ $(cl_diff "$dir/before" "$dir/after" "$dir/diff") != 0 ]]; then
     fail "$1: the cloud's resources differ after the run"; cat "$dir/diff"
   else
     echo "$1: resource lists equal before/after ($(wc -l <"$dir/before") resources)"
