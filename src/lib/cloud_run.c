@@ -24,6 +24,7 @@
 #include "run_int.h"
 #include "vx_alloc.h"
 #include "vx_banned.h"
+#include "vx_buf.h"
 #include "vx_str.h"
 #include "vx_time.h"
 
@@ -1128,9 +1129,28 @@ wait_vm(struct cloud *c, struct cloud_vm *vm)
             vm_fail(vm, "the VM has no address on its network");
         }
     } else if (st != VMTP_E_CANCELLED && st != VMTP_E_NOMEM) {
+        char why[sizeof(vm->error)];
+        const char *vnic = cfg->vnic_type;
+
+        /* The original only says that an exception is thrown; name the
+         * likely cause when a special vnic type was asked for. */
+        if (vnic != NULL && !vx_streq(vnic, "normal")) {
+            struct vx_buf b;
+
+            vx_buf_init(&b, 4 * sizeof(why));
+            (void)vx_buf_addf(&b,
+                              "%s (--vnic-type %s: the cloud could not bind "
+                              "a port of that type on %s: no SR-IOV capable "
+                              "NIC or mechanism driver there?)",
+                              c->ctx->err.msg, vnic, vm->az);
+            (void)vx_strlcpy(why, vx_buf_str(&b), sizeof(why));
+            vx_buf_release(&b);
+        } else {
+            (void)vx_strlcpy(why, c->ctx->err.msg, sizeof(why));
+        }
         VLOG(&c->ctx->log, VMTP_LOG_WARN, "[%s] Server creation failed: %s",
-             vm->name, c->ctx->err.msg);
-        vm_fail(vm, c->ctx->err.msg);
+             vm->name, why);
+        vm_fail(vm, why);
         vmtp_error_clear(&c->ctx->err);
         st = VMTP_OK;
     }
@@ -1500,6 +1520,9 @@ failed_flow(struct cloud *c, const char *desc, const char *why, bool *failed)
     }
     (void)snprintf(msg, sizeof(msg), "error: VM cannot be spawned. %s", why);
     *failed = true;
+    if (c->cfg->stop_on_error) {
+        c->stopped = true; /* the VM that failed is kept for inspection */
+    }
     VLOG(&c->ctx->log, VMTP_LOG_WARN, "%s: %s", desc, msg);
     if (set_flow_str(c, &f->desc, desc) != VMTP_OK ||
         set_flow_str(c, &f->error, msg) != VMTP_OK) {
@@ -1762,6 +1785,41 @@ cloud_release(struct cloud *c)
     free(c->router_id);
 }
 
+/*
+ * The run's own ledger. The run id is the original's md5(args, date,
+ * version): the same command started twice in one second gets the same
+ * id. A taken id is salted (md5 of "<id>#<n>") until one is free, so two
+ * runs never share a ledger or a resource tag.
+ */
+static enum vmtp_status
+open_new_ledger(struct cloud *c)
+{
+    struct vmtp_ctx *ctx = c->ctx;
+    char base[16];
+    char salted[40];
+    char hex[33];
+    enum vmtp_status st;
+
+    (void)vx_strlcpy(base, c->run_id, sizeof(base));
+    for (unsigned n = 1;; n++) {
+        st = vmtp_ledger_create(ctx, ctx->state_dir, c->run_id, &c->l);
+        if (st != VMTP_E_SYS || ctx->err.sys_errno != EEXIST || n > 16) {
+            return st;
+        }
+        VLOG(&ctx->log, VMTP_LOG_INFO, "%s", ctx->err.msg);
+        vmtp_error_clear(&ctx->err);
+        (void)snprintf(salted, sizeof(salted), "%s#%u", base, n);
+        vmtp_md5_hex(salted, strlen(salted), hex);
+        hex[7] = '\0';
+        st = vmtp_results_set(ctx->results, "run_id", hex);
+        if (st != VMTP_OK) {
+            return nomem(c);
+        }
+        c->run_id = ctx->results->run_id;
+        VLOG(&ctx->log, VMTP_LOG_INFO, "run id is now %s", c->run_id);
+    }
+}
+
 /* Everything before the first create call: config, session, placement,
  * the ledger. */
 static enum vmtp_status
@@ -1780,7 +1838,7 @@ cloud_begin(struct cloud *c)
         st = choose_placement(c); /* before anything is created */
     }
     if (st == VMTP_OK) {
-        st = vmtp_ledger_open(ctx, ctx->state_dir, c->run_id, &c->l);
+        st = open_new_ledger(c);
     }
     return st;
 }

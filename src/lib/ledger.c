@@ -324,11 +324,12 @@ append(struct vmtp_ledger *l, struct vx_buf *b)
     return VMTP_OK;
 }
 
-enum vmtp_status
-vmtp_ledger_open(struct vmtp_ctx *ctx,
-                 const char *state_dir,
-                 const char *run_id,
-                 struct vmtp_ledger **out)
+static enum vmtp_status
+ledger_open(struct vmtp_ctx *ctx,
+            const char *state_dir,
+            const char *run_id,
+            bool exclusive,
+            struct vmtp_ledger **out)
 {
     struct vmtp_ledger *l = NULL;
     struct vmtp_ledger_run run = {0};
@@ -389,13 +390,21 @@ vmtp_ledger_open(struct vmtp_ctx *ctx,
         vmtp_ledger_run_release(&run);
         vx_buf_release(&b);
     }
-    l->fd = open(l->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    l->fd = open(l->path,
+                 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+                         (exclusive ? O_EXCL : 0),
+                 0600);
     if (l->fd < 0) {
         int e = errno;
 
-        st = vmtp_error_set_sys(&ctx->err, VMTP_E_SYS, e,
-                                "cannot open ledger '%s': %s", l->path,
-                                vx_strerror(e, eb, sizeof(eb)));
+        st = e == EEXIST ? vmtp_error_set_sys(&ctx->err, VMTP_E_SYS, e,
+                                              "run id %s is taken: ledger "
+                                              "'%s' exists",
+                                              run_id, l->path)
+                         : vmtp_error_set_sys(&ctx->err, VMTP_E_SYS, e,
+                                              "cannot open ledger '%s': %s",
+                                              l->path,
+                                              vx_strerror(e, eb, sizeof(eb)));
         goto fail;
     }
     {
@@ -414,6 +423,24 @@ fail:
     free(dir);
     vmtp_ledger_close(l);
     return st;
+}
+
+enum vmtp_status
+vmtp_ledger_open(struct vmtp_ctx *ctx,
+                 const char *state_dir,
+                 const char *run_id,
+                 struct vmtp_ledger **out)
+{
+    return ledger_open(ctx, state_dir, run_id, false, out);
+}
+
+enum vmtp_status
+vmtp_ledger_create(struct vmtp_ctx *ctx,
+                   const char *state_dir,
+                   const char *run_id,
+                   struct vmtp_ledger **out)
+{
+    return ledger_open(ctx, state_dir, run_id, true, out);
 }
 
 void
