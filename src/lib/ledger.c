@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1376,6 +1377,39 @@ cleanup_type(struct vmtp_os_session *s,
     return st;
 }
 
+/*
+ * The run's private directory (<state_dir>/run-<run id>: the generated SSH
+ * key and known_hosts files of its VMs), once nothing of the run is left:
+ * a run kept by --stop-on-error or --keep-first-flow-and-exit leaves it
+ * for inspection until its --cleanup.
+ */
+static void
+remove_run_dir(const char *state_dir, const char *run_id)
+{
+    char *dir = NULL;
+    DIR *d;
+    struct dirent *e;
+
+    if (asprintf(&dir, "%s/run-%s", state_dir, run_id) < 0) {
+        return;
+    }
+    d = opendir(dir);
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char *p = NULL;
+
+        if (e->d_name[0] == '.' || asprintf(&p, "%s/%s", dir, e->d_name) < 0) {
+            continue;
+        }
+        (void)unlink(p);
+        free(p);
+    }
+    if (d != NULL) {
+        (void)closedir(d);
+    }
+    (void)rmdir(dir);
+    free(dir);
+}
+
 static enum vmtp_status
 cleanup_one(struct vmtp_os_session *s,
             const char *state_dir,
@@ -1422,6 +1456,7 @@ cleanup_one(struct vmtp_os_session *s,
     }
     if (nleft == 0) {
         st = vmtp_ledger_done(l);
+        remove_run_dir(state_dir, run_id);
     } else {
         s->ctx->err = first;
         st = first.code;
