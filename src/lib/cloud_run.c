@@ -1449,6 +1449,71 @@ plan_vms(struct cloud *c)
     }
 }
 
+/*
+ * --os-dataplane-network (os_dataplane_network): the physical network
+ * label whose interface the L2 agents map (§4.15). The original fed it to
+ * a NIC probe that never ran; here each L2 agent on a compute host of the
+ * run logs the device it maps for that label (else its tunnel IP, if
+ * it has tunnels), and a label that no agent maps is warned about.
+ */
+static void
+log_dataplane(const struct cloud *c, const struct vmtp_os_agent_list *al)
+{
+    const char *want = c->cfg->os_dataplane_network;
+    size_t wl = want != NULL ? strlen(want) : 0;
+    bool any = false;
+
+    if (wl == 0) {
+        return;
+    }
+    for (size_t i = 0; i < al->n; i++) {
+        const struct vmtp_os_agent *a = &al->items[i];
+        const char *m = a->mappings != NULL ? a->mappings : "";
+        bool used = false;
+        char dev[128] = "";
+
+        for (size_t k = 0; k < c->nplacement && !used; k++) {
+            const char *h = strchr(c->placement[k], ':');
+
+            used = h == NULL || vx_streq(h + 1, a->host);
+        }
+        if (!used || a->agent_type == NULL ||
+            (strstr(a->agent_type, "Linux bridge") == NULL &&
+             strstr(a->agent_type, "Open vSwitch") == NULL)) {
+            continue;
+        }
+        /* "physnet:dev,physnet:dev" */
+        for (const char *p = m; *p != '\0';) {
+            const char *comma = strchr(p, ',');
+            size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+
+            if (len > wl && strncmp(p, want, wl) == 0 && p[wl] == ':') {
+                (void)snprintf(dev, sizeof(dev), "%.*s", (int)(len - wl - 1),
+                               p + wl + 1);
+                break;
+            }
+            p += len + (comma != NULL ? 1 : 0);
+        }
+        if (dev[0] == '\0' && a->tunneling_ip != NULL &&
+            a->tunnel_types != NULL) {
+            (void)snprintf(dev, sizeof(dev), "tunnel %s (%s)", a->tunneling_ip,
+                           a->tunnel_types);
+        }
+        if (dev[0] != '\0') {
+            any = true;
+            VLOG(&c->ctx->log, VMTP_LOG_INFO,
+                 "data plane network %s on %s: %s (%s)", want,
+                 a->host != NULL ? a->host : "?", dev, a->agent_type);
+        }
+    }
+    if (!any) {
+        VLOG(&c->ctx->log, VMTP_LOG_WARN,
+             "--os-dataplane-network %s: no L2 agent of the run's hosts "
+             "maps it (interface or bridge mappings)",
+             want);
+    }
+}
+
 /* Phase 1 tasks: each fills fields that setup() copies back. */
 static enum vmtp_status
 task_base(struct cloud *wc, void *arg)
@@ -1469,6 +1534,7 @@ task_base(struct cloud *wc, void *arg)
 
             VLOG(&wc->ctx->log, VMTP_LOG_INFO, "OpenStack agent: %s", t);
             st = vmtp_results_set(wc->main->results, "l2agent_type", t);
+            log_dataplane(wc, &al);
         } else {
             vmtp_error_clear(&wc->ctx->err); /* admin only: optional */
         }

@@ -27,9 +27,11 @@
 #       vnic         --vnic-type direct on Linux-bridge Neutron: every VM
 #                    fails to bind, flows say so, exit 1, nothing left
 #       keepfirst    --keep-first-flow-and-exit --no-dhcp --vnic-type
-#                    normal: one flow, subnets without DHCP, the static
-#                    address file and network_data.json on the config
-#                    drive, everything kept; then vmtp --cleanup
+#                    normal --os-dataplane-network provider: one flow,
+#                    subnets without DHCP, the static address file and
+#                    network_data.json on the config drive, the agents'
+#                    provider bridge logged, everything kept; then
+#                    vmtp --cleanup
 #       nofip        --no-floatingip with ipv6_mode dhcpv6-stateful: SSH to
 #                    the fixed IPs through a router of this test (routes
 #                    in the root namespace), floating IP flows skipped
@@ -122,7 +124,10 @@ kept_then_cleanup() {
 same_cloud() {
   snap >"$dir/after"
   diff "$dir/before" "$dir/after" >"$dir/diff"
+  # shared: only what appeared, and with a VMTP_TEST_TAG only what carries it
   [[ ${VMTP_CLOUD_TEST_SHARED:-0} == 1 ]] && sed -i '/^</d; /^---/d; /^[0-9]/d' "$dir/diff"
+  [[ ${VMTP_CLOUD_TEST_SHARED:-0} == 1 && -n ${VMTP_TEST_TAG:-} ]] &&
+    { grep -F -- "$tag" "$dir/diff" >"$dir/diff.tag"; mv "$dir/diff.tag" "$dir/diff"; }
   if [[ -s $dir/diff ]]; then
     fail "$1: the cloud's resources differ after the run"; cat "$dir/diff"
   else
@@ -272,8 +277,11 @@ vnic)
   ;;
 keepfirst)
   run_vmtp keepfirst --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
-    --protocols I --hypervisor compute-1 --keep-first-flow-and-exit --no-dhcp --vnic-type normal
+    --protocols I --hypervisor compute-1 --keep-first-flow-and-exit --no-dhcp --vnic-type normal \
+    --os-dataplane-network provider
   [[ $rc == 0 ]] || { fail "keepfirst: exit $rc, want 0"; show keepfirst; }
+  grep -q 'data plane network provider on compute-1: br-prov' "$dir/keepfirst.err" ||
+    fail "keepfirst: no data plane interface logged for --os-dataplane-network provider"
   python3 "$check" "$dir/keepfirst.json" --protocols I \
     --flows "VM to VM same network fixed IP (intra-node)" || fail "keepfirst: JSON"
   id=$(run_id keepfirst)
