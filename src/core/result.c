@@ -178,3 +178,20 @@ vmtp_result_add_icmp(struct vmtp_result *r, long packet_size)
     vmtp_icmp_stat_init(&p[r->n_icmp], packet_size);
     return &p[r->n_icmp++];
 }
+
+const char *
+vmtp_result_failure(const struct vmtp_result *r)
+{
+    if (r->error != NULL || r->protocol != VMTP_PROTO_ICMP) {
+        return r->error;
+    }
+    if (r->n_icmp == 0) {
+        return "no ping results";
+    }
+    for (size_t i = 0; i < r->n_icmp; i++) {
+        if (r->icmp[i].error == NULL && r->icmp[i].rx_packets != 0) {
+            return NULL;
+        }
+    }
+    return r->icmp[0].error != NULL ? r->icmp[0].error : "no ping reply";
+}

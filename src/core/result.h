@@ -113,6 +113,13 @@ struct vmtp_result *vmtp_flow_add_result(struct vmtp_flow *flow,
 struct vmtp_icmp_stat *vmtp_result_add_icmp(struct vmtp_result *r,
                                             long packet_size);
 
+/*
+ * Why this result counts as failed (borrowed), or NULL: its error, or for
+ * ICMP when no size got a reply (the original reports ICMP PASSED even
+ * then; here it is a failed step for the report and the exit code alike).
+ */
+const char *vmtp_result_failure(const struct vmtp_result *r);
+
 /* Protocol name as in the JSON ("TCP", "UDP", "ICMP", "Multicast"). */
 const char *vmtp_proto_name(enum vmtp_proto p);
 

@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <libssh/libssh.h>
 #include <pthread.h>
@@ -24,6 +26,7 @@
 #include "run_int.h"
 #include "vx_alloc.h"
 #include "vx_banned.h"
+#include "vx_buf.h"
 #include "vx_str.h"
 #include "vx_time.h"
 
@@ -424,7 +427,9 @@ placement_auto(struct cloud *c, const struct vmtp_os_service_list *sl)
                               "enabled nova-compute host is visible)");
     }
     if (sl->n > 0) {
-        return vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
+        /* a zone the cloud does not have: a bad value, like a bad
+         * --hypervisor (exit 2) */
+        return vmtp_set_error(c->ctx, VMTP_E_INVAL,
                               "No host matching the selection for "
                               "availability zone: %s",
                               want);
@@ -1004,6 +1009,153 @@ vm_fail(struct cloud_vm *vm, const char *why)
     vm->ready = false;
 }
 
+char *
+vmtp_cloud_static_net_file(const char *ip,
+                           const char *cidr,
+                           const char *gw,
+                           const char *const *dns,
+                           size_t ndns,
+                           bool rhel)
+{
+    struct in_addr a;
+    struct in_addr m;
+    struct in_addr net;
+    struct in_addr bc;
+    char base[INET_ADDRSTRLEN];
+    char s_mask[INET_ADDRSTRLEN];
+    char s_net[INET_ADDRSTRLEN];
+    char s_bc[INET_ADDRSTRLEN];
+    const char *slash = cidr != NULL ? strchr(cidr, '/') : NULL;
+    const char *errstr = NULL;
+    long long plen;
+    struct vx_buf b;
+    int bad = 0;
+    char *out = NULL;
+
+    if (ip == NULL || slash == NULL || (size_t)(slash - cidr) >= sizeof(base) ||
+        inet_pton(AF_INET, ip, &a) != 1) {
+        return NULL;
+    }
+    plen = vx_strtonum(slash + 1, 0, 32, &errstr);
+    if (errstr != NULL) {
+        return NULL;
+    }
+    (void)memcpy(base, cidr, (size_t)(slash - cidr));
+    base[slash - cidr] = '\0';
+    if (inet_pton(AF_INET, base, &net) != 1) {
+        return NULL;
+    }
+    m.s_addr = htonl(plen == 0 ? 0U : 0xffffffffU << (32 - plen));
+    net.s_addr = a.s_addr & m.s_addr;
+    bc.s_addr = net.s_addr | ~m.s_addr;
+    if (inet_ntop(AF_INET, &m, s_mask, sizeof(s_mask)) == NULL ||
+        inet_ntop(AF_INET, &net, s_net, sizeof(s_net)) == NULL ||
+        inet_ntop(AF_INET, &bc, s_bc, sizeof(s_bc)) == NULL) {
+        return NULL;
+    }
+    vx_buf_init(&b, 4096);
+    if (rhel) {
+        bad |= vx_buf_addf(&b,
+                           "DEVICE=eth0\nBOOTPROTO=static\nONBOOT=yes\n"
+                           "DEFROUTE=yes\nNM_CONTROLLED=no\nIPADDR=%s\n"
+                           "NETMASK=%s\n",
+                           ip, s_mask);
+        if (gw != NULL && gw[0] != '\0') {
+            bad |= vx_buf_addf(&b, "GATEWAY=%s\n", gw);
+        }
+        for (size_t i = 0; i < ndns && i < 3; i++) {
+            bad |= vx_buf_addf(&b, "DNS%zu=%s\n", i + 1, dns[i]);
+        }
+    } else {
+        bad |= vx_buf_addf(&b,
+                           "auto lo\niface lo inet loopback\n\n"
+                           "auto eth0\niface eth0 inet static\n"
+                           "        address %s\n        netmask %s\n"
+                           "        network %s\n        broadcast %s\n",
+                           ip, s_mask, s_net, s_bc);
+        if (gw != NULL && gw[0] != '\0') {
+            bad |= vx_buf_addf(&b, "        gateway %s\n", gw);
+        }
+        for (size_t i = 0; i < ndns; i++) {
+            /* space-separated, as Debian expects (the original used ',') */
+            bad |= vx_buf_addf(&b, "%s%s",
+                               i == 0 ? "        dns-nameservers " : " ",
+                               dns[i]);
+        }
+        if (ndns > 0) {
+            bad |= vx_buf_adds(&b, "\n");
+        }
+    }
+    if (bad == 0) {
+        out = vx_strdup(vx_buf_str(&b));
+    }
+    vx_buf_release(&b);
+    return out;
+}
+
+/*
+ * --no-dhcp: the VM's address is in the file injected for it (the
+ * original's /etc/network/interfaces) and, for cloud-init, in the config
+ * drive's network_data.json (static when the subnet has no DHCP); so the
+ * VM boots with a config drive.
+ */
+static enum vmtp_status
+static_net_file(struct cloud *c, struct cloud_vm *vm, char **out)
+{
+    const struct vmtp_config *cfg = c->cfg;
+    struct vmtp_os_port_list pl = {0};
+    struct vmtp_os_subnet_list sl = {0};
+    const char **dns = NULL;
+    char *q = fmt("id=%s", vm->port_id);
+    enum vmtp_status st;
+
+    *out = NULL;
+    if (q == NULL) {
+        return nomem(c);
+    }
+    st = vmtp_os_ports(c->s, q, &pl);
+    free(q);
+    if (st == VMTP_OK && (pl.n == 0 || pl.items[0].ip == NULL ||
+                          pl.items[0].subnet_id == NULL)) {
+        st = vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
+                            "--no-dhcp: port %s has no fixed IP", vm->port_id);
+    }
+    if (st == VMTP_OK) {
+        q = fmt("id=%s", pl.items[0].subnet_id);
+        st = q != NULL ? vmtp_os_subnets(c->s, q, &sl) : nomem(c);
+        free(q);
+    }
+    if (st == VMTP_OK && sl.n == 0) {
+        st = vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
+                            "--no-dhcp: subnet %s not found",
+                            pl.items[0].subnet_id);
+    }
+    if (st == VMTP_OK) {
+        dns = calloc(cfg->dns_nameservers.n + 1, sizeof(*dns));
+        for (size_t i = 0; dns != NULL && i < cfg->dns_nameservers.n; i++) {
+            dns[i] = cfg->dns_nameservers.v[i];
+        }
+        *out = dns != NULL ? vmtp_cloud_static_net_file(
+                                     pl.items[0].ip, sl.items[0].cidr,
+                                     sl.items[0].gateway_ip, dns,
+                                     cfg->dns_nameservers.n,
+                                     cfg->vm_image_url != NULL &&
+                                             strcasestr(cfg->vm_image_url,
+                                                        "rhel") != NULL)
+                           : NULL;
+        if (*out == NULL) {
+            st = vmtp_set_error(c->ctx, VMTP_E_INVAL,
+                                "--no-dhcp: cannot write the address file "
+                                "for %s on %s",
+                                pl.items[0].ip, sl.items[0].cidr);
+        }
+    }
+    free(dns);
+    vmtp_os_port_list_free(&pl);
+    vmtp_os_subnet_list_free(&sl);
+    return st;
+}
+
 static enum vmtp_status
 boot_vm(struct cloud *c, struct cloud_vm *vm)
 {
@@ -1011,6 +1163,7 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
     struct vmtp_os_server_spec sp;
     char *pname = fmt("%s-port", vm->name);
     char *ud = NULL;
+    char *netfile = NULL;
     enum vmtp_status st;
 
     if (pname == NULL) {
@@ -1029,6 +1182,9 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
         access(cfg->user_data_file, R_OK) == 0) {
         st = read_small_file(c, cfg->user_data_file, &ud);
     }
+    if (st == VMTP_OK && cfg->no_dhcp) {
+        st = static_net_file(c, vm, &netfile);
+    }
     memset(&sp, 0, sizeof(sp));
     sp.name = vm->name;
     sp.image_id = c->image_id;
@@ -1037,7 +1193,15 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
     sp.port_id = vm->port_id;
     sp.availability_zone = vm->az;
     sp.user_data = ud;
-    sp.config_drive = cfg->config_drive;
+    sp.config_drive = cfg->config_drive || cfg->no_dhcp;
+    if (netfile != NULL) {
+        sp.file_path =
+                strcasestr(cfg->vm_image_url != NULL ? cfg->vm_image_url : "",
+                           "rhel") != NULL
+                        ? "/etc/sysconfig/network-scripts/ifcfg-eth0"
+                        : "/etc/network/interfaces";
+        sp.file_contents = netfile;
+    }
     if (st == VMTP_OK) {
         VLOG(&c->ctx->log, VMTP_LOG_INFO, "[%s] Starting on zone %s", vm->name,
              vm->az);
@@ -1051,6 +1215,7 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
         }
     }
     free(ud);
+    free(netfile);
     if (st != VMTP_OK && st != VMTP_E_CANCELLED && st != VMTP_E_NOMEM &&
         st != VMTP_E_SYS) {
         /* a VM that cannot be created fails its flows, not the run */
@@ -1128,9 +1293,28 @@ wait_vm(struct cloud *c, struct cloud_vm *vm)
             vm_fail(vm, "the VM has no address on its network");
         }
     } else if (st != VMTP_E_CANCELLED && st != VMTP_E_NOMEM) {
+        char why[sizeof(vm->error)];
+        const char *vnic = cfg->vnic_type;
+
+        /* The original only says that an exception is thrown; name the
+         * likely cause when a special vnic type was asked for. */
+        if (vnic != NULL && !vx_streq(vnic, "normal")) {
+            struct vx_buf b;
+
+            vx_buf_init(&b, 4 * sizeof(why));
+            (void)vx_buf_addf(&b,
+                              "%s (--vnic-type %s: the cloud could not bind "
+                              "a port of that type on %s: no SR-IOV capable "
+                              "NIC or mechanism driver there?)",
+                              c->ctx->err.msg, vnic, vm->az);
+            (void)vx_strlcpy(why, vx_buf_str(&b), sizeof(why));
+            vx_buf_release(&b);
+        } else {
+            (void)vx_strlcpy(why, c->ctx->err.msg, sizeof(why));
+        }
         VLOG(&c->ctx->log, VMTP_LOG_WARN, "[%s] Server creation failed: %s",
-             vm->name, c->ctx->err.msg);
-        vm_fail(vm, c->ctx->err.msg);
+             vm->name, why);
+        vm_fail(vm, why);
         vmtp_error_clear(&c->ctx->err);
         st = VMTP_OK;
     }
@@ -1265,6 +1449,71 @@ plan_vms(struct cloud *c)
     }
 }
 
+/*
+ * --os-dataplane-network (os_dataplane_network): the physical network
+ * label whose interface the L2 agents map (§4.15). The original fed it to
+ * a NIC probe that never ran; here each L2 agent on a compute host of the
+ * run logs the device it maps for that label (else its tunnel IP, if
+ * it has tunnels), and a label that no agent maps is warned about.
+ */
+static void
+log_dataplane(const struct cloud *c, const struct vmtp_os_agent_list *al)
+{
+    const char *want = c->cfg->os_dataplane_network;
+    size_t wl = want != NULL ? strlen(want) : 0;
+    bool any = false;
+
+    if (wl == 0) {
+        return;
+    }
+    for (size_t i = 0; i < al->n; i++) {
+        const struct vmtp_os_agent *a = &al->items[i];
+        const char *m = a->mappings != NULL ? a->mappings : "";
+        bool used = false;
+        char dev[128] = "";
+
+        for (size_t k = 0; k < c->nplacement && !used; k++) {
+            const char *h = strchr(c->placement[k], ':');
+
+            used = h == NULL || vx_streq(h + 1, a->host);
+        }
+        if (!used || a->agent_type == NULL ||
+            (strstr(a->agent_type, "Linux bridge") == NULL &&
+             strstr(a->agent_type, "Open vSwitch") == NULL)) {
+            continue;
+        }
+        /* "physnet:dev,physnet:dev" */
+        for (const char *p = m; *p != '\0';) {
+            const char *comma = strchr(p, ',');
+            size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+
+            if (len > wl && strncmp(p, want, wl) == 0 && p[wl] == ':') {
+                (void)snprintf(dev, sizeof(dev), "%.*s", (int)(len - wl - 1),
+                               p + wl + 1);
+                break;
+            }
+            p += len + (comma != NULL ? 1 : 0);
+        }
+        if (dev[0] == '\0' && a->tunneling_ip != NULL &&
+            a->tunnel_types != NULL) {
+            (void)snprintf(dev, sizeof(dev), "tunnel %s (%s)", a->tunneling_ip,
+                           a->tunnel_types);
+        }
+        if (dev[0] != '\0') {
+            any = true;
+            VLOG(&c->ctx->log, VMTP_LOG_INFO,
+                 "data plane network %s on %s: %s (%s)", want,
+                 a->host != NULL ? a->host : "?", dev, a->agent_type);
+        }
+    }
+    if (!any) {
+        VLOG(&c->ctx->log, VMTP_LOG_WARN,
+             "--os-dataplane-network %s: no L2 agent of the run's hosts "
+             "maps it (interface or bridge mappings)",
+             want);
+    }
+}
+
 /* Phase 1 tasks: each fills fields that setup() copies back. */
 static enum vmtp_status
 task_base(struct cloud *wc, void *arg)
@@ -1285,6 +1534,7 @@ task_base(struct cloud *wc, void *arg)
 
             VLOG(&wc->ctx->log, VMTP_LOG_INFO, "OpenStack agent: %s", t);
             st = vmtp_results_set(wc->main->results, "l2agent_type", t);
+            log_dataplane(wc, &al);
         } else {
             vmtp_error_clear(&wc->ctx->err); /* admin only: optional */
         }
@@ -1346,6 +1596,7 @@ task_vm(struct cloud *wc, void *arg)
 {
     struct cloud_vm *vm = arg;
     bool want_fip = !wc->reuse && !wc->cfg->no_floatingip;
+    char fip_err[sizeof(vm->error)] = "";
     enum vmtp_status st = boot_vm(wc, vm);
 
     while (st == VMTP_OK && want_fip && vm->error[0] == '\0' &&
@@ -1357,20 +1608,25 @@ task_vm(struct cloud *wc, void *arg)
     }
     if (st == VMTP_OK && want_fip && vm->error[0] == '\0') {
         if (atomic_load(wc->router_state) != 1) {
-            vm_fail(vm, "the router could not be set up");
+            (void)vx_strlcpy(fip_err, "the router could not be set up",
+                             sizeof(fip_err));
         } else {
             st = add_fip(wc, vm);
             if (st != VMTP_OK && st != VMTP_E_CANCELLED && st != VMTP_E_NOMEM &&
                 st != VMTP_E_SYS) {
                 /* its flows fail, the others go on; the ledger has it */
-                vm_fail(vm, wc->ctx->err.msg);
+                (void)vx_strlcpy(fip_err, wc->ctx->err.msg, sizeof(fip_err));
                 vmtp_error_clear(&wc->ctx->err);
                 st = VMTP_OK;
             }
         }
     }
     if (st == VMTP_OK) {
+        /* a VM that did not boot says so, whatever its floating IP did */
         st = wait_vm(wc, vm);
+    }
+    if (st == VMTP_OK && fip_err[0] != '\0') {
+        vm_fail(vm, fip_err);
     }
     if (st == VMTP_OK) {
         st = connect_vm(wc, vm);
@@ -1500,6 +1756,9 @@ failed_flow(struct cloud *c, const char *desc, const char *why, bool *failed)
     }
     (void)snprintf(msg, sizeof(msg), "error: VM cannot be spawned. %s", why);
     *failed = true;
+    if (c->cfg->stop_on_error) {
+        c->stopped = true; /* the VM that failed is kept for inspection */
+    }
     VLOG(&c->ctx->log, VMTP_LOG_WARN, "%s: %s", desc, msg);
     if (set_flow_str(c, &f->desc, desc) != VMTP_OK ||
         set_flow_str(c, &f->error, msg) != VMTP_OK) {
@@ -1570,6 +1829,7 @@ external_flow(struct cloud *c, const struct run_plan *p, bool *failed)
     const char *errstr = NULL;
     struct vmtp_remote_opts o;
     const char *target = srv->fip_addr != NULL ? srv->fip_addr : srv->ip4;
+    struct vmtp_flow *f;
     enum vmtp_status st;
 
     if (!srv->ready) {
@@ -1599,6 +1859,21 @@ external_flow(struct cloud *c, const struct run_plan *p, bool *failed)
     if (st == VMTP_OK) {
         st = vmtp_run_flow(c->ctx, p, &srv->h, target, &h, "External-VM", true,
                            failed);
+    } else if (st != VMTP_E_CANCELLED && st != VMTP_E_NOMEM) {
+        /* an external host out of reach fails its flow, not the run (the
+         * VMs are still torn down, the other flows reported) */
+        char why[sizeof(c->ctx->err.msg)];
+
+        (void)vx_strlcpy(why, c->ctx->err.msg, sizeof(why));
+        vmtp_error_clear(&c->ctx->err);
+        st = VMTP_OK;
+        f = vmtp_results_add_flow(c->ctx->results);
+        if (f == NULL || set_flow_str(c, &f->desc, "External-VM") != VMTP_OK ||
+            set_flow_str(c, &f->error, why) != VMTP_OK) {
+            st = nomem(c);
+        }
+        *failed = true;
+        VLOG(&c->ctx->log, VMTP_LOG_WARN, "External-VM: %s", why);
     }
     vmtp_run_disconnect(&h);
     return st;
@@ -1762,6 +2037,41 @@ cloud_release(struct cloud *c)
     free(c->router_id);
 }
 
+/*
+ * The run's own ledger. The run id is the original's md5(args, date,
+ * version): the same command started twice in one second gets the same
+ * id. A taken id is salted (md5 of "<id>#<n>") until one is free, so two
+ * runs never share a ledger or a resource tag.
+ */
+static enum vmtp_status
+open_new_ledger(struct cloud *c)
+{
+    struct vmtp_ctx *ctx = c->ctx;
+    char base[16];
+    char salted[40];
+    char hex[33];
+    enum vmtp_status st;
+
+    (void)vx_strlcpy(base, c->run_id, sizeof(base));
+    for (unsigned n = 1;; n++) {
+        st = vmtp_ledger_create(ctx, ctx->state_dir, c->run_id, &c->l);
+        if (st != VMTP_E_SYS || ctx->err.sys_errno != EEXIST || n > 16) {
+            return st;
+        }
+        VLOG(&ctx->log, VMTP_LOG_INFO, "%s", ctx->err.msg);
+        vmtp_error_clear(&ctx->err);
+        (void)snprintf(salted, sizeof(salted), "%s#%u", base, n);
+        vmtp_md5_hex(salted, strlen(salted), hex);
+        hex[7] = '\0';
+        st = vmtp_results_set(ctx->results, "run_id", hex);
+        if (st != VMTP_OK) {
+            return nomem(c);
+        }
+        c->run_id = ctx->results->run_id;
+        VLOG(&ctx->log, VMTP_LOG_INFO, "run id is now %s", c->run_id);
+    }
+}
+
 /* Everything before the first create call: config, session, placement,
  * the ledger. */
 static enum vmtp_status
@@ -1780,7 +2090,7 @@ cloud_begin(struct cloud *c)
         st = choose_placement(c); /* before anything is created */
     }
     if (st == VMTP_OK) {
-        st = vmtp_ledger_open(ctx, ctx->state_dir, c->run_id, &c->l);
+        st = open_new_ledger(c);
     }
     return st;
 }
@@ -1798,6 +2108,11 @@ stop_and_keep(struct cloud *c, enum vmtp_status st)
          c->kept ? "after the first flow" : "on error", c->run_id);
     for (size_t i = 0; i < c->nvms; i++) {
         vmtp_run_disconnect(&c->vms[i].h);
+    }
+    if (c->image_created && !c->cfg->delete_image_after_run && c->l != NULL) {
+        /* as in teardown(): the uploaded image is the user's; the later
+         * --cleanup must not delete it */
+        (void)vmtp_ledger_gone(c->l, c->image_seq);
     }
     cloud_release(c);
     if (st == VMTP_OK && !c->kept) {
@@ -1858,8 +2173,29 @@ run_status(struct cloud *c,
     return st;
 }
 
+static enum vmtp_status
+cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed);
+
+/*
+ * Every error that ends a cloud run comes from the cloud's API (SSH
+ * failures of VMs and of the external host are flow errors): an API that
+ * cannot be reached or does not answer in time is a cloud error too
+ * (vmtp(1): exit 3), not an SSH one.
+ */
 enum vmtp_status
 vmtp_cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
+{
+    enum vmtp_status st = cloud_run(ctx, p, failed);
+
+    if (st == VMTP_E_CONNECT || st == VMTP_E_RESOLVE || st == VMTP_E_TIMEOUT) {
+        ctx->err.code = VMTP_E_HTTP;
+        st = VMTP_E_HTTP;
+    }
+    return st;
+}
+
+static enum vmtp_status
+cloud_run(struct vmtp_ctx *ctx, const struct run_plan *p, bool *failed)
 {
     struct cloud c;
     struct cloud_worker workers[CLOUD_MAX_VMS];

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -337,11 +338,12 @@ append(struct vmtp_ledger *l, struct vx_buf *b)
     return VMTP_OK;
 }
 
-enum vmtp_status
-vmtp_ledger_open(struct vmtp_ctx *ctx,
-                 const char *state_dir,
-                 const char *run_id,
-                 struct vmtp_ledger **out)
+static enum vmtp_status
+ledger_open(struct vmtp_ctx *ctx,
+            const char *state_dir,
+            const char *run_id,
+            bool exclusive,
+            struct vmtp_ledger **out)
 {
     struct vmtp_ledger *l = NULL;
     struct vmtp_ledger_run run = {0};
@@ -402,13 +404,21 @@ vmtp_ledger_open(struct vmtp_ctx *ctx,
         vmtp_ledger_run_release(&run);
         vx_buf_release(&b);
     }
-    l->fd = open(l->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    l->fd = open(l->path,
+                 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+                         (exclusive ? O_EXCL : 0),
+                 0600);
     if (l->fd < 0) {
         int e = errno;
 
-        st = vmtp_error_set_sys(&ctx->err, VMTP_E_SYS, e,
-                                "cannot open ledger '%s': %s", l->path,
-                                vx_strerror(e, eb, sizeof(eb)));
+        st = e == EEXIST ? vmtp_error_set_sys(&ctx->err, VMTP_E_SYS, e,
+                                              "run id %s is taken: ledger "
+                                              "'%s' exists",
+                                              run_id, l->path)
+                         : vmtp_error_set_sys(&ctx->err, VMTP_E_SYS, e,
+                                              "cannot open ledger '%s': %s",
+                                              l->path,
+                                              vx_strerror(e, eb, sizeof(eb)));
         goto fail;
     }
     {
@@ -427,6 +437,24 @@ fail:
     free(dir);
     vmtp_ledger_close(l);
     return st;
+}
+
+enum vmtp_status
+vmtp_ledger_open(struct vmtp_ctx *ctx,
+                 const char *state_dir,
+                 const char *run_id,
+                 struct vmtp_ledger **out)
+{
+    return ledger_open(ctx, state_dir, run_id, false, out);
+}
+
+enum vmtp_status
+vmtp_ledger_create(struct vmtp_ctx *ctx,
+                   const char *state_dir,
+                   const char *run_id,
+                   struct vmtp_ledger **out)
+{
+    return ledger_open(ctx, state_dir, run_id, true, out);
 }
 
 void
@@ -1466,8 +1494,12 @@ settle_inflight(struct vmtp_os_session *s,
     return st;
 }
 
-/* The run's private directory (its generated SSH key, known_hosts):
- * removed with the run once the ledger is done. */
+/*
+ * The run's private directory (<state_dir>/run-<run id>: the generated SSH
+ * key and known_hosts files of its VMs), once nothing of the run is left:
+ * a run kept by --stop-on-error or --keep-first-flow-and-exit leaves it
+ * for inspection until its --cleanup.
+ */
 static void
 remove_run_dir(const char *state_dir, const char *run_id)
 {

@@ -91,6 +91,17 @@ enum vmtp_status vmtp_ledger_open(struct vmtp_ctx *ctx,
                                   const char *state_dir,
                                   const char *run_id,
                                   struct vmtp_ledger **out);
+/*
+ * The same for a new run: the ledger must not exist yet. Two runs with the
+ * same id (md5 of args, date and version: the same command twice in one
+ * second) would otherwise share a ledger, and the first run's teardown
+ * would mark the second one's resources done. Taken: VMTP_E_SYS with
+ * sys_errno EEXIST.
+ */
+enum vmtp_status vmtp_ledger_create(struct vmtp_ctx *ctx,
+                                    const char *state_dir,
+                                    const char *run_id,
+                                    struct vmtp_ledger **out);
 void vmtp_ledger_close(struct vmtp_ledger *l);
 
 /* Record the intent to create `name` of type t; *seq identifies it. */

@@ -101,6 +101,8 @@ struct vmtp_os_server_spec {
     const char *user_data;         /* plain text (base64-encoded here) */
     bool config_drive;
     const char *security_group; /* name; ignored with port_id */
+    const char *file_path;      /* one injected file ("personality"), or */
+    const char *file_contents;  /* NULL (plain text, base64-encoded here) */
 };
 
 enum vmtp_status

@@ -629,11 +629,25 @@ vmtp_os_server_create(struct vmtp_os_session *s,
     char *body = NULL;
     struct vmtp_json_value *nics;
     struct vmtp_json_value *sgs = NULL;
+    struct vmtp_json_value *files = NULL;
+    char *fc = NULL;
 
     *id = NULL;
     if (sp->user_data != NULL) {
         ud = base64(sp->user_data);
         if (ud == NULL) {
+            return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
+        }
+    }
+    if (sp->file_path != NULL && sp->file_contents != NULL) {
+        /* compute API 2.1: "personality" (written to the config drive) */
+        fc = base64(sp->file_contents);
+        files = fc != NULL ? vmtp_json_pack_value(err, "[{s:s, s:s}]", "path",
+                                                  sp->file_path, "contents", fc)
+                           : NULL;
+        free(fc);
+        if (files == NULL) {
+            free(ud);
             return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
         }
     }
@@ -646,14 +660,15 @@ vmtp_os_server_create(struct vmtp_os_session *s,
                                        sp->security_group);
         }
     }
-    body = vmtp_json_pack(
-            err,
-            "{s:{s:s, s:s, s:s, s:s*, s:o, s:s*, s:s*, s:b, "
-            "s:o*}}",
-            "server", "name", sp->name, "imageRef", sp->image_id, "flavorRef",
-            sp->flavor_id, "key_name", sp->key_name, "networks", nics,
-            "availability_zone", sp->availability_zone, "user_data", ud,
-            "config_drive", sp->config_drive ? 1 : 0, "security_groups", sgs);
+    body = vmtp_json_pack(err,
+                          "{s:{s:s, s:s, s:s, s:s*, s:o, s:s*, s:s*, s:b, "
+                          "s:o*, s:o*}}",
+                          "server", "name", sp->name, "imageRef", sp->image_id,
+                          "flavorRef", sp->flavor_id, "key_name", sp->key_name,
+                          "networks", nics, "availability_zone",
+                          sp->availability_zone, "user_data", ud,
+                          "config_drive", sp->config_drive ? 1 : 0,
+                          "security_groups", sgs, "personality", files);
     free(ud);
     return vmtp_os_post_id(s, VMTP_OS_COMPUTE, "/servers", body, "server", "id",
                            id);

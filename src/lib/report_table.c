@@ -110,29 +110,11 @@ cell_fail(struct cell *c, const char *why)
     c->status = ST_FAILED;
 }
 
-/* Did every ping size fail? (The original marks ICMP PASSED regardless.) */
-static const char *
-icmp_failure(const struct vmtp_result *r)
-{
-    if (r->n_icmp == 0) {
-        return "no ping results";
-    }
-    for (size_t i = 0; i < r->n_icmp; i++) {
-        if (r->icmp[i].error == NULL && r->icmp[i].rx_packets != 0) {
-            return NULL;
-        }
-    }
-    return r->icmp[0].error != NULL ? r->icmp[0].error : "no ping reply";
-}
-
 static void
 classify_result(struct cell *c, const struct vmtp_result *r)
 {
-    const char *why = r->error;
+    const char *why = vmtp_result_failure(r);
 
-    if (why == NULL && r->protocol == VMTP_PROTO_ICMP) {
-        why = icmp_failure(r);
-    }
     if (why != NULL) {
         cell_fail(c, why);
         return;

@@ -309,7 +309,8 @@ flow_failed(const struct vmtp_flow *f)
         return true;
     }
     for (size_t i = 0; i < f->n_results; i++) {
-        if (f->results[i].error != NULL) {
+        /* also ICMP with no reply at all: the report says FAILED */
+        if (vmtp_result_failure(&f->results[i]) != NULL) {
             return true;
         }
     }

@@ -3,6 +3,7 @@
 #define VMTP_LIB_RUN_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <vmtp/vmtp.h>
 
@@ -57,6 +58,20 @@ enum vmtp_status vmtp_run_flow(struct vmtp_ctx *ctx,
 
 /* Stop what vmtp started on h, close the session, wipe the access. */
 void vmtp_run_disconnect(struct run_host *h);
+
+/*
+ * --no-dhcp (vmtp-behaviour.md §4.11, with §14.27 fixed): the static
+ * address file injected into a VM for its port's address ip on subnet
+ * cidr (IPv4) with gateway gw (or NULL) and the DNS servers: Debian's
+ * /etc/network/interfaces, or RHEL's ifcfg-eth0 when rhel (ONBOOT=yes).
+ * Owned text, or NULL for a bad address or CIDR, or out of memory.
+ */
+char *vmtp_cloud_static_net_file(const char *ip,
+                                 const char *cidr,
+                                 const char *gw,
+                                 const char *const *dns,
+                                 size_t ndns,
+                                 bool rhel);
 
 /*
  * The cloud run (cloud_run.c): build the topology, boot the VMs, measure

@@ -3,13 +3,18 @@
 
 cloud_check.py FILE --flows DESC;DESC... [--az-to AZ] [--az-from AZ,...]
                [--v6] [--protocols TUI] [--encapsulation X]
+               [--fail-flows I,J --error-like REGEX]
 Every flow must carry desc (in this order), ip_from/ip_to, az_from/az_to
-(VM flows only: none on External-VM and Native flows), no error, TCP and UDP throughput > 0 and an ICMP
-entry with an RTT. Exits 1 with one line per problem.
+(VM flows only: none on External-VM and Native flows), no error, TCP and
+UDP throughput > 0 and an ICMP entry with an RTT. The flows numbered in
+--fail-flows (from 0) must instead have failed: a flow error, or a result
+error, or ICMP without any reply, whose text matches --error-like. Exits 1
+with one line per problem.
 """
 import argparse
 import ipaddress
 import json
+import re
 import sys
 
 p = argparse.ArgumentParser()
@@ -20,7 +25,10 @@ p.add_argument("--az-from")
 p.add_argument("--v6", action="store_true",
                help="fixed-IP flows go over IPv6")
 p.add_argument("--protocols", default="TUI")
+p.add_argument("--fail-flows", default="")
+p.add_argument("--error-like", default=".")
 a = p.parse_args()
+fail_flows = {int(x) for x in a.fail_flows.split(",") if x != ""}
 bad = []
 
 
@@ -40,8 +48,32 @@ need(got == want, "flows %r, want %r" % (got, want))
 for k in ("date", "args", "version", "run_id", "auth_url", "l2agent_type"):
     need(isinstance(d.get(k), str) and d[k], "top-level %s missing" % k)
 az_from = a.az_from.split(",") if a.az_from else None
+def failure(f):
+    """The flow's failure text, or None."""
+    if f.get("error"):
+        return str(f["error"])
+    res = f.get("results", [])
+    if isinstance(res, str):  # the original's bare-string shape
+        return res
+    for r in res:
+        if r.get("error"):
+            return str(r["error"])
+        if r.get("protocol") == "ICMP":
+            st = r.get("results") or []
+            if st and all(s.get("error") or int(s.get("rx_packets") or 0) <= 0
+                          for s in st):
+                return str(st[0].get("error") or "no ping reply")
+    return None
+
+
 for i, f in enumerate(d.get("flows", [])):
     w = "flow %d (%s)" % (i + 1, f.get("desc"))
+    if i in fail_flows:
+        why = failure(f)
+        need(why is not None, w + ": did not fail")
+        need(why is None or re.search(a.error_like, why),
+             "%s: error %r does not match %r" % (w, why, a.error_like))
+        continue
     need("error" not in f, "%s: error %r" % (w, f.get("error")))
     for k in ("ip_from", "ip_to"):
         try:

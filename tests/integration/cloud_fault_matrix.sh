@@ -74,7 +74,8 @@ trap 'exit 1' INT TERM
 cp "$vmtp" "$dir/vmtp" && vmtp=$dir/vmtp || exit 1
 cp "$seqb" "$dir/os_sequence" && seqb=$dir/os_sequence || exit 1
 printf '%s image %s\n' "$tag" "$$" >"$dir/img.qcow2"
-cl_write_cfg "$dir/cfg.yaml" "$tag" 70 70
+cl_write_cfg "$dir/cfg.yaml" "$tag" 198.19.70.0/24,198.19.71.0/24 \
+  2001:db8:70::/64,2001:db8:71::/64
 vmtp_args=(-c "$dir/cfg.yaml" -t 1 --vm-image-url "file://$dir/img.qcow2"
            --delete-image-after-run "${run_args[@]}")
 

@@ -13,11 +13,11 @@ cl_need_lab() {
   exit 1
 }
 
-# cl_write_cfg FILE PREFIX THIRD_OCTET V6_GROUP: a vmtp configuration for
-# the lab; every name starts with PREFIX, the networks are
-# 198.19.<o>.0/24 and 198.19.<o+1>.0/24, 2001:db8:<g>::/64 and <g+1>.
+# cl_write_cfg FILE PREFIX CIDR4S CIDR6S: a vmtp configuration for the
+# lab; every name starts with PREFIX, the two tenant subnets are given as
+# "a/24,b/24" and "c/64,d/64".
 cl_write_cfg() {
-  local f=$1 p=$2 o=$3 g=$4
+  local f=$1 p=$2 c4=$3 c6=$4
   cat >"$f" <<EOC
 image_name: '$p-image-$$'
 flavor_type: '$p-flavor'
@@ -27,8 +27,8 @@ router_name: '$p-router'
 internal_network_name: ['$p-net1', '$p-net2']
 internal_subnet_name: ['$p-sub1', '$p-sub2']
 internal_subnet_name_v6: ['$p-sub6-1', '$p-sub6-2']
-internal_cidr: ['198.19.$o.0/24', '198.19.$((o + 1)).0/24']
-internal_cidr_v6: ['2001:db8:$g::/64', '2001:db8:$((g + 1))::/64']
+internal_cidr: ['${c4%,*}', '${c4#*,}']
+internal_cidr_v6: ['${c6%,*}', '${c6#*,}']
 public_key_name: '$p-kp'
 vm_name_server: '$p-srv'
 vm_name_client: '$p-cli'

@@ -18,17 +18,48 @@
 #                    namespace on 198.19.200.1 (the lab's br-ex, outside
 #                    the cloud, reaching the floating IPs); the VM and
 #                    the external host use a configured key pair
+#       stoponerror  --stop-on-error with a security group (found, not
+#                    made) without ICMP: the ping flow fails, the run stops
+#                    and keeps everything, exit 1; then vmtp --cleanup
+#       bootfail     a flavor forbidding a custom trait that compute-2's
+#                    resource provider gets: the inter-node VM goes to
+#                    ERROR (No valid host), its flow has the error, the
+#                    intra-node flow is measured, exit 1
+#       vnic         --vnic-type direct on Linux-bridge Neutron: every VM
+#                    fails to bind, flows say so, exit 1, nothing left
+#       keepfirst    --keep-first-flow-and-exit --no-dhcp --vnic-type
+#                    normal --os-dataplane-network provider: one flow,
+#                    subnets without DHCP, the static address file and
+#                    network_data.json on the config drive, the agents'
+#                    provider bridge logged, everything kept; then
+#                    vmtp --cleanup
+#       nofip        --no-floatingip with ipv6_mode dhcpv6-stateful: SSH to
+#                    the fixed IPs through a router of this test (routes
+#                    in the root namespace), floating IP flows skipped
+#       exitcodes    wrong password, unreachable API, unknown zone: the
+#                    documented exit codes, nothing created
 # Env (only for a lab shared with other tests running at the same time):
 # VMTP_CLOUD_TEST_SHARED and VMTP_CLOUD_TEST_IGNORE (cloud_lib.sh).
+# VMTP_TEST_TAG (default vt-cl) prefixes every name and the temporary
+# directory (on a shared lab, only resources carrying it count);
+# VMTP_CLOUD_TEST_CIDR4 and VMTP_CLOUD_TEST_CIDR6 give the two tenant
+# subnets ("a/24,b/24"; defaults 198.19.64-65.0/24, 2001:db8:64-65::/64).
 set -uo pipefail
 vmtp=$1 seqb=$2 check=$3 case=$4
 # shellcheck source=cloud_lib.sh
 . "$(dirname "$0")/cloud_lib.sh"
 cl_need_lab
-dir=$(mktemp -d /tmp/vt-cl-run-XXXXXX)
+tag=${VMTP_TEST_TAG:-vt-cl}
+cidr4=${VMTP_CLOUD_TEST_CIDR4:-198.19.64.0/24,198.19.65.0/24}
+cidr6=${VMTP_CLOUD_TEST_CIDR6:-2001:db8:64::/64,2001:db8:65::/64}
+fixture=$(dirname "$check")/cloud_fixture.py
+dir=$(mktemp -d "/tmp/$tag-run-XXXXXX")
 httpd=""
+undo=()   # commands the trap runs (fixtures of a case)
 cleanup() {
   [[ -n $httpd ]] && kill "$httpd" 2>/dev/null
+  local u
+  for u in "${undo[@]}"; do eval "$u" >/dev/null 2>&1; done
   # whatever a failed case left behind
   [[ -d $dir/state/vmtp/ledger ]] && XDG_STATE_HOME=$dir/state "$vmtp" --cleanup >/dev/null 2>&1
   rm -rf "$dir"
@@ -39,7 +70,7 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 printf 'vt-cl image %s\n' "$$" >"$dir/img.qcow2"
-cl_write_cfg "$dir/cfg.yaml" vt-cl 64 64
+cl_write_cfg "$dir/cfg.yaml" "$tag" "$cidr4" "$cidr6"
 # run_vmtp NAME ARGS...: rc in $rc, log in $dir/NAME.err, JSON $dir/NAME.json
 run_vmtp() {
   local name=$1; shift
@@ -50,9 +81,29 @@ run_vmtp() {
   echo "$name: exit $rc in $((SECONDS - t0)) s; $(grep -o 'setup .*teardown [0-9.]* s' "$dir/$name.err")"
 }
 show() { echo "--- $1 log (tail)"; tail -n 25 "$dir/$1.err"; }
+# cfg KEY VALUE: replace a key of the test configuration
+cfg() { sed -i "/^$1:/d" "$dir/cfg.yaml"; printf '%s: %s\n' "$1" "$2" >>"$dir/cfg.yaml"; }
+run_id() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run_id"])' "$dir/$1.json"; }
+# kept NAME: the run stopped with its resources kept and said how to
+# remove them; then `vmtp --cleanup RUN_ID` removes them (ledger done)
+kept_then_cleanup() {
+  local id n
+  id=$(run_id "$1") || { fail "$1: no run_id"; return; }
+  grep -q "vmtp --cleanup $id" "$dir/$1.err" || fail "$1: no 'vmtp --cleanup $id' hint"
+  grep -q '^done' "$dir/state/vmtp/ledger/$id.log" && fail "$1: ledger marked done"
+  n=$(snap | grep -c "^server .*-$id\$")
+  [[ $n -ge 1 ]] || fail "$1: no server of run $id kept"
+  echo "$1: run $id stopped, $n servers kept"
+  XDG_STATE_HOME=$dir/state timeout 900 "$vmtp" --cleanup "$id" >"$dir/$1-cleanup.out" 2>&1
+  local r=$?
+  [[ $r == 0 ]] || { fail "$1: --cleanup $id exit $r"; tail -5 "$dir/$1-cleanup.out"; }
+  grep -q '^done' "$dir/state/vmtp/ledger/$id.log" || fail "$1: ledger not done after --cleanup"
+  [[ -e $dir/state/vmtp/run-$id ]] && fail "$1: run directory (SSH key) left after --cleanup"
+  echo "$1: --cleanup $id exit $r"
+}
 same_cloud() {
   snap >"$dir/after"
-  if [[ $(cl_diff "$dir/before" "$dir/after" "$dir/diff") != 0 ]]; then
+  if [[ $(cl_diff "$dir/before" "$dir/after" "$dir/diff" "${VMTP_TEST_TAG:+$tag}") != 0 ]]; then
     fail "$1: the cloud's resources differ after the run"; cat "$dir/diff"
   else
     echo "$1: resource lists equal before/after ($(wc -l <"$dir/before") resources)"
@@ -163,6 +214,105 @@ EOS
   python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["flows"][-1]; sys.exit(not (f["ip_from"] == "198.19.200.1" and any(r.get("direction") == "reverse" for r in f["results"])))' \
     "$dir/external.json" || fail "external: External-VM is not from 198.19.200.1 in both directions"
   same_cloud external
+  ;;
+stoponerror)
+  sg="$tag-noicmp-sg"
+  undo+=("/usr/bin/python3 '$fixture' sg-delete '$sg'")
+  /usr/bin/python3 "$fixture" sg-noicmp "$sg" >/dev/null || fail "stoponerror: fixture"
+  cfg security_group_name "'$sg'"
+  run_vmtp stoponerror --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
+    --protocols I --same-network-only --hypervisor compute-1 --stop-on-error
+  [[ $rc == 1 ]] || { fail "stoponerror: exit $rc, want 1"; show stoponerror; }
+  python3 "$check" "$dir/stoponerror.json" --protocols I \
+    --flows "VM to VM same network fixed IP (intra-node)" --fail-flows 0 || fail "stoponerror: JSON"
+  kept_then_cleanup stoponerror
+  /usr/bin/python3 "$fixture" sg-delete "$sg" || fail "stoponerror: security group"
+  same_cloud stoponerror
+  ;;
+bootfail)
+  trait=CUSTOM_$(tr 'a-z-' 'A-Z_' <<<"$tag")_NOBOOT
+  undo+=("/usr/bin/python3 '$fixture' trait-unset compute-2 $trait")
+  /usr/bin/python3 "$fixture" trait-set compute-2 "$trait" || fail "bootfail: fixture"
+  cfg flavor_type "'$tag-noboot'"
+  cfg flavor "{vcpus: 1, ram: 128, disk: 0, extra_specs: {'trait:$trait': 'forbidden'}}"
+  run_vmtp bootfail --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
+    --protocols I --same-network-only
+  [[ $rc == 1 ]] || { fail "bootfail: exit $rc, want 1"; show bootfail; }
+  python3 "$check" "$dir/bootfail.json" --protocols I \
+    --flows "VM to VM same network fixed IP (intra-node);VM to VM same network fixed IP (inter-node)" \
+    --fail-flows 1 --error-like 'VM cannot be spawned.*(No valid host|ERROR)' || fail "bootfail: JSON"
+  /usr/bin/python3 "$fixture" trait-unset compute-2 "$trait" || fail "bootfail: trait"
+  same_cloud bootfail
+  ;;
+vnic)
+  run_vmtp vnic --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
+    --protocols I --same-network-only --hypervisor compute-1 --vnic-type direct
+  [[ $rc == 1 ]] || { fail "vnic: exit $rc, want 1"; show vnic; }
+  python3 "$check" "$dir/vnic.json" --protocols I \
+    --flows "VM to VM same network fixed IP (intra-node)" --fail-flows 0 \
+    --error-like 'vnic-type direct' || fail "vnic: JSON"
+  same_cloud vnic
+  ;;
+keepfirst)
+  run_vmtp keepfirst --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
+    --protocols I --hypervisor compute-1 --keep-first-flow-and-exit --no-dhcp --vnic-type normal \
+    --os-dataplane-network provider
+  [[ $rc == 0 ]] || { fail "keepfirst: exit $rc, want 0"; show keepfirst; }
+  grep -q 'data plane network provider on compute-1: br-prov' "$dir/keepfirst.err" ||
+    fail "keepfirst: no data plane interface logged for --os-dataplane-network provider"
+  python3 "$check" "$dir/keepfirst.json" --protocols I \
+    --flows "VM to VM same network fixed IP (intra-node)" || fail "keepfirst: JSON"
+  id=$(run_id keepfirst)
+  /usr/bin/python3 "$fixture" subnets "^$tag-sub.*-$id\$" >"$dir/subnets"
+  [[ $(grep -c ' False$' "$dir/subnets") == 2 && $(grep -c ' True$' "$dir/subnets") == 0 ]] ||
+    { fail "keepfirst: subnets with DHCP"; cat "$dir/subnets"; }
+  # the server's config drive: the original's interfaces file, network_data.json
+  srv=$(awk '$1 == "intent" && $3 == "server" {s[$2] = 1} $1 == "created" && s[$2] {print $3; exit}' \
+    "$dir/state/vmtp/ledger/$id.log")
+  cd_dir=${OSL_STATE:-/var/lib/vmtp-oslab}/vms/$srv/config-drive/openstack
+  grep -rqs 'iface eth0 inet static' "$cd_dir/content" || fail "keepfirst: no interfaces file on the config drive"
+  grep -qs '"type": *"ipv4"' "$cd_dir/latest/network_data.json" || fail "keepfirst: network_data.json not static"
+  kept_then_cleanup keepfirst
+  same_cloud keepfirst
+  ;;
+nofip)
+  rt="$tag-nofip-rt"
+  undo+=("/usr/bin/python3 '$fixture' router-delete '$rt'")
+  gw=$(/usr/bin/python3 "$fixture" router-create "$rt") || fail "nofip: router"
+  for c in ${cidr4//,/ }; do
+    undo+=("ip route del $c via $gw")
+    ip route replace "$c" via "$gw" || fail "nofip: route $c"
+  done
+  cfg router_name "'$rt'"
+  cfg ipv6_mode dhcpv6-stateful
+  run_vmtp nofip --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
+    --protocols I --hypervisor compute-1 --no-floatingip
+  [[ $rc == 0 ]] || { fail "nofip: exit $rc"; show nofip; }
+  python3 "$check" "$dir/nofip.json" --protocols I --v6 \
+    --flows "VM to VM same network fixed IP (intra-node);VM to VM different network fixed IP (intra-node)" ||
+    fail "nofip: JSON"
+  grep -q '^intent [0-9]* fip' "$dir"/state/vmtp/ledger/*.log && fail "nofip: a floating IP was made"
+  for c in ${cidr4//,/ }; do ip route del "$c" via "$gw"; done
+  /usr/bin/python3 "$fixture" router-delete "$rt" || fail "nofip: router delete"
+  same_cloud nofip
+  ;;
+exitcodes)
+  # expect WANT NAME ENV...: vmtp with these variables, exit WANT, no run
+  expect() {
+    local want=$1 name=$2 r; shift 2
+    env "$@" XDG_STATE_HOME="$dir/state" timeout 300 "$vmtp" -c "$dir/cfg.yaml" \
+      -t 1 --protocols I >"$dir/$name.out" 2>&1
+    r=$?
+    if [[ $r == "$want" ]]; then echo "exitcodes: $name exit $r"; else
+      fail "exitcodes: $name exit $r, want $want"; tail -3 "$dir/$name.out"; fi
+  }
+  expect 3 wrong-password OS_PASSWORD="wrong-$$"
+  expect 3 unreachable-api OS_AUTH_URL=http://127.0.0.1:9/v3
+  cfg availability_zone "'$tag-nozone'"
+  expect 2 unknown-zone
+  grep -q 'No host matching the selection for availability zone' "$dir/unknown-zone.out" ||
+    fail "exitcodes: unknown zone message"
+  same_cloud exitcodes
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac

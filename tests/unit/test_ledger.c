@@ -1,4 +1,5 @@
 /* \summary: unit tests: the cleanup ledger file (write, read back, torn) */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,32 @@ slurp(const char *path, size_t *len)
     *len = fread(buf, 1, 65535, fp);
     (void)fclose(fp);
     return buf;
+}
+
+/* A new run never takes over an existing ledger (same run id twice). */
+static void
+test_ledger_create_refuses_taken_id(void **state)
+{
+    struct fx *f = *state;
+    struct vmtp_ledger *l = NULL;
+    struct vmtp_ledger *l2 = NULL;
+    unsigned a;
+    char path[160];
+
+    assert_int_equal(vmtp_ledger_create(f->ctx, f->dir, "run-2", &l), VMTP_OK);
+    assert_int_equal(vmtp_ledger_intent(l, VMTP_RES_NETWORK, "n-run-2", &a),
+                     VMTP_OK);
+    assert_int_equal(vmtp_ledger_create(f->ctx, f->dir, "run-2", &l2),
+                     VMTP_E_SYS);
+    assert_null(l2);
+    assert_int_equal(f->ctx->err.sys_errno, EEXIST);
+    assert_non_null(strstr(f->ctx->err.msg, "run id run-2 is taken"));
+    /* cleanup still appends to it */
+    assert_int_equal(vmtp_ledger_open(f->ctx, f->dir, "run-2", &l2), VMTP_OK);
+    vmtp_ledger_close(l2);
+    vmtp_ledger_close(l);
+    (void)snprintf(path, sizeof(path), "%s/ledger/run-2.log", f->dir);
+    assert_int_equal(unlink(path), 0);
 }
 
 static void
@@ -236,6 +263,7 @@ main(void)
             cmocka_unit_test(test_tag_names),
             cmocka_unit_test(test_tag_name_matching),
             cmocka_unit_test(test_tag_description_matching),
+            cmocka_unit_test(test_ledger_create_refuses_taken_id),
     };
 
     return cmocka_run_group_tests_name("ledger", tests, setup, teardown);

@@ -570,6 +570,36 @@ test_result_save_and_load_file(void **state)
     vmtp_results_free(doc);
 }
 
+/* ICMP with no reply for any size is a failure (the report and the exit
+ * code agree); one size with replies is enough to pass. */
+static void
+test_result_failure(void **state)
+{
+    struct vmtp_result r;
+    struct vmtp_icmp_stat *s;
+
+    (void)state;
+    vmtp_result_init(&r, VMTP_PROTO_TCP);
+    assert_null(vmtp_result_failure(&r));
+    r.error = vx_strdup("connection refused");
+    assert_string_equal(vmtp_result_failure(&r), "connection refused");
+    vmtp_result_release(&r);
+
+    vmtp_result_init(&r, VMTP_PROTO_ICMP);
+    assert_string_equal(vmtp_result_failure(&r), "no ping results");
+    s = vmtp_result_add_icmp(&r, 64);
+    assert_non_null(s);
+    s->error = vx_strdup("100% packet loss");
+    s = vmtp_result_add_icmp(&r, 1500);
+    assert_non_null(s);
+    s->tx_packets = 2;
+    s->rx_packets = 0;
+    assert_string_equal(vmtp_result_failure(&r), "100% packet loss");
+    r.icmp[1].rx_packets = 1;
+    assert_null(vmtp_result_failure(&r));
+    vmtp_result_release(&r);
+}
+
 static void
 test_result_survives_allocation_failures(void **state)
 {
@@ -617,6 +647,7 @@ main(void)
             cmocka_unit_test(test_result_reals_use_shortest_form),
             cmocka_unit_test(test_result_size_cap_is_enforced),
             cmocka_unit_test(test_result_save_and_load_file),
+            cmocka_unit_test(test_result_failure),
             cmocka_unit_test(test_result_survives_allocation_failures),
     };
 
