@@ -680,20 +680,20 @@ attempt(struct vmtp_http *h,
         CURLcode *rc_out)
 {
     /*
-     * A cancel (SIGINT, SIGTERM) aborts reads and waits at once, but lets
-     * a POST, PUT (not an upload), PATCH or DELETE already sent run to its
-     * end (bounded by the request timeout): aborted, it may still take
-     * effect in the cloud with its id never known, and the teardown
-     * would have to wait for it to show up by name.
+     * A cancel (SIGINT, SIGTERM) aborts reads, waits and authentication at
+     * once, but lets a call that changes the cloud (req->finish_on_cancel:
+     * a create or a delete, not an upload) run to its end, bounded by the
+     * request timeout: aborted, it may still take effect in the cloud with
+     * its id never known, and the teardown would have to wait for it to
+     * show up by name.
      */
     struct xfer x = {
             .h = h,
             .resp = resp,
             .upload_fd = -1,
-            .finish_on_cancel = req->upload_path == NULL &&
-                                req->upload_url == NULL &&
-                                !vx_streq(req->method, "GET") &&
-                                !vx_streq(req->method, "HEAD"),
+            .finish_on_cancel = req->finish_on_cancel &&
+                                req->upload_path == NULL &&
+                                req->upload_url == NULL,
     };
     struct curl_slist *hdrs = NULL;
     struct streamer sm = {.src = {.fd = -1}, .sv = {-1, -1}};

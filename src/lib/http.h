@@ -40,6 +40,9 @@ struct vmtp_http_req {
     const char *upload_path; /* stream this file as the body (PUT) */
     const char *upload_url;  /* stream this URL's body as the body */
     bool no_retry;           /* never retry (non-idempotent POST) */
+    /* a call that changes the cloud: once sent, a cancel lets it finish
+     * (bounded by the request timeout) so that its result is known */
+    bool finish_on_cancel;
 };
 
 /* A response. Initialise with vmtp_http_resp_init(), release after use. */

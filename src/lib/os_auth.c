@@ -686,6 +686,8 @@ call_once(struct vmtp_os_session *s,
     req.upload_path = file_path;
     req.upload_url = src_url;
     req.no_retry = (flags & VMTP_OS_NO_RETRY) != 0;
+    req.finish_on_cancel =
+            !vx_streq(method, "GET") && !vx_streq(method, "HEAD");
     st = vmtp_http_do(s->http, &req, resp);
     vx_burn_free(tok);
     free(url);
