@@ -427,8 +427,12 @@ test_measure_bidirectional_every_tool(void **state)
         for (size_t k = 0; k < flow.n_results; k++) {
             const struct vmtp_result *r = &flow.results[k];
             assert_null(r->error);
+            /* 1-s runs: a pacer may start with a burst (iperf 2.1.8's
+             * reverse TCP measured 115 % of -b on a loaded machine);
+             * accuracy is measure_shaped's job, this test checks that
+             * both directions work */
             assert_true(r->throughput_kbps > 20000 * 0.5);
-            assert_true(r->throughput_kbps < 20000 * 1.1);
+            assert_true(r->throughput_kbps < 20000 * 1.3);
             n_rev += r->reverse;
         }
         assert_int_equal(n_rev, 2);
