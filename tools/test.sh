@@ -52,7 +52,7 @@ for line in open(sys.argv[1]):
         s += 1
     else:
         f += 1
-        bad.append(sys.argv[2] + ":" + r["name"])
+        bad.append(sys.argv[2] + ":" + r["name"].replace(" ", ""))
 print(p, f, s, " ".join(bad))
 PY
 )
