@@ -1454,7 +1454,7 @@ plan_vms(struct cloud *c)
  * label whose interface the L2 agents map (§4.15). The original fed it to
  * a NIC probe that never ran; here each L2 agent on a compute host of the
  * run logs the device it maps for that label (else its tunnel IP, if
- * it has tunnels), and a label that no agent maps is warned about.
+ * it has tunnels), and says so when no agent maps the label.
  */
 static void
 log_dataplane(const struct cloud *c, const struct vmtp_os_agent_list *al)
@@ -1507,7 +1507,8 @@ log_dataplane(const struct cloud *c, const struct vmtp_os_agent_list *al)
         }
     }
     if (!any) {
-        VLOG(&c->ctx->log, VMTP_LOG_WARN,
+        /* informative only (the default physnet1 is often absent) */
+        VLOG(&c->ctx->log, VMTP_LOG_INFO,
              "--os-dataplane-network %s: no L2 agent of the run's hosts "
              "maps it (interface or bridge mappings)",
              want);

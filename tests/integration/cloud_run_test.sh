@@ -16,7 +16,8 @@
 #       external     --external-host: an sshd of this test in the root
 #                    namespace on 198.19.200.1 (the lab's br-ex, outside
 #                    the cloud, reaching the floating IPs); the VM and
-#                    the external host use a configured key pair
+#                    the external host use a configured key pair; the
+#                    same sshd is the --controller-node
 #       stoponerror  --stop-on-error with a security group (found, not
 #                    made) without ICMP: the ping flow fails, the run stops
 #                    and keeps everything, exit 1; then vmtp --cleanup
@@ -229,12 +230,15 @@ EOS
     "$dir/key.pub" "$dir/key" "$dir/known_hosts" >>"$dir/cfg.yaml"
   run_vmtp external --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
     --same-network-only --hypervisor compute-1 --accept-unknown-host-keys \
-    --external-host ubuntu@198.19.200.1
+    --external-host ubuntu@198.19.200.1 --controller-node ubuntu@198.19.200.1
   [[ $rc == 0 ]] || { fail "external: exit $rc"; show external; tail -5 "$dir/sshd.log"; }
   python3 "$check" "$dir/external.json" \
     --flows "VM to VM same network fixed IP (intra-node);External-VM" || fail "external: JSON"
   python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["flows"][-1]; sys.exit(not (f["ip_from"] == "198.19.200.1" and any(r.get("direction") == "reverse" for r in f["results"])))' \
     "$dir/external.json" || fail "external: External-VM is not from 198.19.200.1 in both directions"
+  # the same host as --controller-node (the lab's own Debian and OpenStack)
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d.get("distro") and d.get("openstack_version")))' \
+    "$dir/external.json" || fail "external: no distro/openstack_version from --controller-node"
   same_cloud external
   ;;
 stoponerror)
