@@ -1626,7 +1626,9 @@ task_vm(struct cloud *wc, void *arg)
         /* a VM that did not boot says so, whatever its floating IP did */
         st = wait_vm(wc, vm);
     }
-    if (st == VMTP_OK && fip_err[0] != '\0') {
+    if (st == VMTP_OK && fip_err[0] != '\0' && vm->error[0] == '\0') {
+        VLOG(&wc->ctx->log, VMTP_LOG_WARN, "[%s] no floating IP: %s", vm->name,
+             fip_err);
         vm_fail(vm, fip_err);
     }
     if (st == VMTP_OK) {
