@@ -21,6 +21,8 @@
 #       stoponerror  --stop-on-error with a security group (found, not
 #                    made) without ICMP: the ping flow fails, the run stops
 #                    and keeps everything, exit 1; then vmtp --cleanup
+#                    (this and bootfail on the provider network: no router
+#                    or floating IP, the fewest Neutron calls)
 #       bootfail     a flavor forbidding a custom trait that compute-2's
 #                    resource provider gets: the inter-node VM goes to
 #                    ERROR (No valid host), its flow has the error, the
@@ -247,7 +249,7 @@ stoponerror)
   /usr/bin/python3 "$fixture" sg-noicmp "$sg" >/dev/null || fail "stoponerror: fixture"
   cfg security_group_name "'$sg'"
   run_vmtp stoponerror --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
-    --protocols I --same-network-only --hypervisor compute-1 --stop-on-error
+    --protocols I --reuse_network_name provider --hypervisor compute-1 --stop-on-error
   [[ $rc == 1 ]] || { fail "stoponerror: exit $rc, want 1"; show stoponerror; }
   python3 "$check" "$dir/stoponerror.json" --protocols I \
     --flows "VM to VM same network fixed IP (intra-node)" --fail-flows 0 || fail "stoponerror: JSON"
@@ -262,7 +264,7 @@ bootfail)
   cfg flavor_type "'$tag-noboot'"
   cfg flavor "{vcpus: 1, ram: 128, disk: 0, extra_specs: {'trait:$trait': 'forbidden'}}"
   run_vmtp bootfail --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
-    --protocols I --same-network-only
+    --protocols I --reuse_network_name provider
   [[ $rc == 1 ]] || { fail "bootfail: exit $rc, want 1"; show bootfail; }
   python3 "$check" "$dir/bootfail.json" --protocols I \
     --flows "VM to VM same network fixed IP (intra-node);VM to VM same network fixed IP (inter-node)" \
