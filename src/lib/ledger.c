@@ -1387,25 +1387,24 @@ static void
 remove_run_dir(const char *state_dir, const char *run_id)
 {
     char *dir = NULL;
-    DIR *d;
-    struct dirent *e;
+    struct dirent **names = NULL;
+    int n;
 
     if (asprintf(&dir, "%s/run-%s", state_dir, run_id) < 0) {
         return;
     }
-    d = opendir(dir);
-    while (d != NULL && (e = readdir(d)) != NULL) {
+    n = scandir(dir, &names, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
         char *p = NULL;
 
-        if (e->d_name[0] == '.' || asprintf(&p, "%s/%s", dir, e->d_name) < 0) {
-            continue;
+        if (names[i]->d_name[0] != '.' &&
+            asprintf(&p, "%s/%s", dir, names[i]->d_name) >= 0) {
+            (void)unlink(p);
+            free(p);
         }
-        (void)unlink(p);
-        free(p);
+        free(names[i]);
     }
-    if (d != NULL) {
-        (void)closedir(d);
-    }
+    free(names);
     (void)rmdir(dir);
     free(dir);
 }
