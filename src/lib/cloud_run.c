@@ -1105,6 +1105,8 @@ static_net_file(struct cloud *c, struct cloud_vm *vm, char **out)
     const struct vmtp_config *cfg = c->cfg;
     struct vmtp_os_port_list pl = {0};
     struct vmtp_os_subnet_list sl = {0};
+    const struct vmtp_os_port *port = NULL;
+    const struct vmtp_os_subnet *sub = NULL;
     const char **dns = NULL;
     char *q = fmt("id=%s", vm->port_id);
     enum vmtp_status st;
@@ -1115,29 +1117,33 @@ static_net_file(struct cloud *c, struct cloud_vm *vm, char **out)
     }
     st = vmtp_os_ports(c->s, q, &pl);
     free(q);
-    if (st == VMTP_OK && (pl.n == 0 || pl.items[0].ip == NULL ||
-                          pl.items[0].subnet_id == NULL)) {
+    if (st == VMTP_OK && pl.n > 0 && pl.items != NULL) {
+        port = &pl.items[0];
+    }
+    if (st == VMTP_OK &&
+        (port == NULL || port->ip == NULL || port->subnet_id == NULL)) {
         st = vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
                             "--no-dhcp: port %s has no fixed IP", vm->port_id);
     }
-    if (st == VMTP_OK) {
-        q = fmt("id=%s", pl.items[0].subnet_id);
+    if (st == VMTP_OK && port != NULL) {
+        q = fmt("id=%s", port->subnet_id);
         st = q != NULL ? vmtp_os_subnets(c->s, q, &sl) : nomem(c);
         free(q);
+        if (st == VMTP_OK && sl.n > 0 && sl.items != NULL) {
+            sub = &sl.items[0];
+        } else if (st == VMTP_OK) {
+            st = vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
+                                "--no-dhcp: subnet %s not found",
+                                port->subnet_id);
+        }
     }
-    if (st == VMTP_OK && sl.n == 0) {
-        st = vmtp_set_error(c->ctx, VMTP_E_NOTFOUND,
-                            "--no-dhcp: subnet %s not found",
-                            pl.items[0].subnet_id);
-    }
-    if (st == VMTP_OK) {
+    if (st == VMTP_OK && port != NULL && sub != NULL) {
         dns = calloc(cfg->dns_nameservers.n + 1, sizeof(*dns));
         for (size_t i = 0; dns != NULL && i < cfg->dns_nameservers.n; i++) {
             dns[i] = cfg->dns_nameservers.v[i];
         }
         *out = dns != NULL ? vmtp_cloud_static_net_file(
-                                     pl.items[0].ip, sl.items[0].cidr,
-                                     sl.items[0].gateway_ip, dns,
+                                     port->ip, sub->cidr, sub->gateway_ip, dns,
                                      cfg->dns_nameservers.n,
                                      cfg->vm_image_url != NULL &&
                                              strcasestr(cfg->vm_image_url,
@@ -1147,7 +1153,7 @@ static_net_file(struct cloud *c, struct cloud_vm *vm, char **out)
             st = vmtp_set_error(c->ctx, VMTP_E_INVAL,
                                 "--no-dhcp: cannot write the address file "
                                 "for %s on %s",
-                                pl.items[0].ip, sl.items[0].cidr);
+                                port->ip, sub->cidr != NULL ? sub->cidr : "?");
         }
     }
     free(dns);
@@ -1454,48 +1460,64 @@ plan_vms(struct cloud *c)
  * label whose interface the L2 agents map (§4.15). The original fed it to
  * a NIC probe that never ran; here each L2 agent on a compute host of the
  * run logs the device it maps for that label (else its tunnel IP, if
- * it has tunnels), and a label that no agent maps is warned about.
+ * it has tunnels), and says so when no agent maps the label.
  */
+/* The device that "physnet:dev,physnet:dev" maps to want, into dev. */
+static bool
+map_lookup(const char *m, const char *want, char *dev, size_t size)
+{
+    size_t wl = strlen(want);
+
+    for (const char *p = m; p != NULL && *p != '\0';) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+
+        if (len > wl && strncmp(p, want, wl) == 0 && p[wl] == ':') {
+            (void)snprintf(dev, size, "%.*s", (int)(len - wl - 1), p + wl + 1);
+            return true;
+        }
+        p = comma != NULL ? comma + 1 : NULL;
+    }
+    return false;
+}
+
+/* An L2 agent on one of the run's compute hosts? */
+static bool
+run_l2_agent(const struct cloud *c, const struct vmtp_os_agent *a)
+{
+    if (a->agent_type == NULL ||
+        (strstr(a->agent_type, "Linux bridge") == NULL &&
+         strstr(a->agent_type, "Open vSwitch") == NULL)) {
+        return false;
+    }
+    for (size_t k = 0; k < c->nplacement; k++) {
+        const char *h = strchr(c->placement[k], ':');
+
+        if (h == NULL || vx_streq(h + 1, a->host)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 log_dataplane(const struct cloud *c, const struct vmtp_os_agent_list *al)
 {
     const char *want = c->cfg->os_dataplane_network;
-    size_t wl = want != NULL ? strlen(want) : 0;
     bool any = false;
 
-    if (wl == 0) {
+    if (want == NULL || want[0] == '\0') {
         return;
     }
     for (size_t i = 0; i < al->n; i++) {
         const struct vmtp_os_agent *a = &al->items[i];
-        const char *m = a->mappings != NULL ? a->mappings : "";
-        bool used = false;
         char dev[128] = "";
 
-        for (size_t k = 0; k < c->nplacement && !used; k++) {
-            const char *h = strchr(c->placement[k], ':');
-
-            used = h == NULL || vx_streq(h + 1, a->host);
-        }
-        if (!used || a->agent_type == NULL ||
-            (strstr(a->agent_type, "Linux bridge") == NULL &&
-             strstr(a->agent_type, "Open vSwitch") == NULL)) {
+        if (!run_l2_agent(c, a)) {
             continue;
         }
-        /* "physnet:dev,physnet:dev" */
-        for (const char *p = m; *p != '\0';) {
-            const char *comma = strchr(p, ',');
-            size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-
-            if (len > wl && strncmp(p, want, wl) == 0 && p[wl] == ':') {
-                (void)snprintf(dev, sizeof(dev), "%.*s", (int)(len - wl - 1),
-                               p + wl + 1);
-                break;
-            }
-            p += len + (comma != NULL ? 1 : 0);
-        }
-        if (dev[0] == '\0' && a->tunneling_ip != NULL &&
-            a->tunnel_types != NULL) {
+        if (!map_lookup(a->mappings, want, dev, sizeof(dev)) &&
+            a->tunneling_ip != NULL && a->tunnel_types != NULL) {
             (void)snprintf(dev, sizeof(dev), "tunnel %s (%s)", a->tunneling_ip,
                            a->tunnel_types);
         }
@@ -1507,7 +1529,8 @@ log_dataplane(const struct cloud *c, const struct vmtp_os_agent_list *al)
         }
     }
     if (!any) {
-        VLOG(&c->ctx->log, VMTP_LOG_WARN,
+        /* informative only (the default physnet1 is often absent) */
+        VLOG(&c->ctx->log, VMTP_LOG_INFO,
              "--os-dataplane-network %s: no L2 agent of the run's hosts "
              "maps it (interface or bridge mappings)",
              want);
@@ -1625,7 +1648,9 @@ task_vm(struct cloud *wc, void *arg)
         /* a VM that did not boot says so, whatever its floating IP did */
         st = wait_vm(wc, vm);
     }
-    if (st == VMTP_OK && fip_err[0] != '\0') {
+    if (st == VMTP_OK && fip_err[0] != '\0' && vm->error[0] == '\0') {
+        VLOG(&wc->ctx->log, VMTP_LOG_WARN, "[%s] no floating IP: %s", vm->name,
+             fip_err);
         vm_fail(vm, fip_err);
     }
     if (st == VMTP_OK) {

@@ -17,10 +17,13 @@
 #                    cloud flows in one run): an sshd of this test in the root
 #                    namespace on 198.19.200.1 (the lab's br-ex, outside
 #                    the cloud, reaching the floating IPs); the VM and
-#                    the external host use a configured key pair
+#                    the external host use a configured key pair; the
+#                    same sshd is the --controller-node
 #       stoponerror  --stop-on-error with a security group (found, not
 #                    made) without ICMP: the ping flow fails, the run stops
 #                    and keeps everything, exit 1; then vmtp --cleanup
+#                    (this and bootfail on the provider network: no router
+#                    or floating IP, the fewest Neutron calls)
 #       bootfail     a flavor forbidding a custom trait that compute-2's
 #                    resource provider gets: the inter-node VM goes to
 #                    ERROR (No valid host), its flow has the error, the
@@ -207,12 +210,16 @@ EOS
   for v in "${!OS_@}"; do printf "export %s='%s'\n" "$v" "${!v}"; done >"$dir/openrc"
   run_vmtp external --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
     --same-network-only --hypervisor compute-1 --accept-unknown-host-keys \
-    --external-host ubuntu@198.19.200.1 --host ubuntu@198.19.200.1 -r "$dir/openrc"
+    --external-host ubuntu@198.19.200.1 --host ubuntu@198.19.200.1 -r "$dir/openrc" \
+    --controller-node ubuntu@198.19.200.1
   [[ $rc == 0 ]] || { fail "external: exit $rc"; show external; tail -5 "$dir/sshd.log"; }
   python3 "$check" "$dir/external.json" \
     --flows "Native intra-host;VM to VM same network fixed IP (intra-node);External-VM" || fail "external: JSON"
   python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["flows"][-1]; sys.exit(not (f["ip_from"] == "198.19.200.1" and any(r.get("direction") == "reverse" for r in f["results"])))' \
     "$dir/external.json" || fail "external: External-VM is not from 198.19.200.1 in both directions"
+  # the same host as --controller-node (the lab's own Debian and OpenStack)
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d.get("distro") and d.get("openstack_version")))' \
+    "$dir/external.json" || fail "external: no distro/openstack_version from --controller-node"
   same_cloud external
   ;;
 stoponerror)
@@ -221,7 +228,7 @@ stoponerror)
   /usr/bin/python3 "$fixture" sg-noicmp "$sg" >/dev/null || fail "stoponerror: fixture"
   cfg security_group_name "'$sg'"
   run_vmtp stoponerror --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
-    --protocols I --same-network-only --hypervisor compute-1 --stop-on-error
+    --protocols I --reuse_network_name provider --hypervisor compute-1 --stop-on-error
   [[ $rc == 1 ]] || { fail "stoponerror: exit $rc, want 1"; show stoponerror; }
   python3 "$check" "$dir/stoponerror.json" --protocols I \
     --flows "VM to VM same network fixed IP (intra-node)" --fail-flows 0 || fail "stoponerror: JSON"
@@ -236,7 +243,7 @@ bootfail)
   cfg flavor_type "'$tag-noboot'"
   cfg flavor "{vcpus: 1, ram: 128, disk: 0, extra_specs: {'trait:$trait': 'forbidden'}}"
   run_vmtp bootfail --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
-    --protocols I --same-network-only
+    --protocols I --reuse_network_name provider
   [[ $rc == 1 ]] || { fail "bootfail: exit $rc, want 1"; show bootfail; }
   python3 "$check" "$dir/bootfail.json" --protocols I \
     --flows "VM to VM same network fixed IP (intra-node);VM to VM same network fixed IP (inter-node)" \
