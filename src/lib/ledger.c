@@ -1504,21 +1504,26 @@ static void
 remove_run_dir(const char *state_dir, const char *run_id)
 {
     char *dir = NULL;
-    DIR *d;
-    struct dirent *de;
+    struct dirent **names = NULL;
+    int n;
 
     if (asprintf(&dir, "%s/run-%s", state_dir, run_id) < 0) {
         return;
     }
-    d = opendir(dir);
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] != '.') {
-            (void)unlinkat(dirfd(d), de->d_name, 0);
+    /* scandir, not readdir: readdir is not thread-safe (clang-tidy) */
+    n = scandir(dir, &names, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        if (names[i]->d_name[0] != '.') {
+            char *p = NULL;
+
+            if (asprintf(&p, "%s/%s", dir, names[i]->d_name) >= 0) {
+                (void)unlink(p);
+                free(p);
+            }
         }
+        free(names[i]);
     }
-    if (d != NULL) {
-        (void)closedir(d);
-    }
+    free(names);
     (void)rmdir(dir);
     free(dir);
 }
@@ -1538,9 +1543,10 @@ cleanup_one(struct vmtp_os_session *s,
     enum vmtp_status st;
 
     st = vmtp_ledger_open(s->ctx, state_dir, run_id, &l);
-    if (st == VMTP_OK && l != NULL) {
-        st = load_file(s->ctx, l->path, &run);
+    if (st != VMTP_OK || l == NULL) {
+        goto out;
     }
+    st = load_file(s->ctx, l->path, &run);
     if (st != VMTP_OK || run.done) {
         goto out;
     }
