@@ -1472,20 +1472,24 @@ static void
 remove_run_dir(const char *state_dir, const char *run_id)
 {
     char *dir = NULL;
-    DIR *d;
-    struct dirent *de;
+    struct dirent **names = NULL;
+    int n;
+    int dfd;
 
     if (asprintf(&dir, "%s/run-%s", state_dir, run_id) < 0) {
         return;
     }
-    d = opendir(dir);
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] != '.') {
-            (void)unlinkat(dirfd(d), de->d_name, 0);
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    n = dfd >= 0 ? scandir(dir, &names, NULL, alphasort) : -1;
+    for (int k = 0; k < n; k++) {
+        if (names[k]->d_name[0] != '.') {
+            (void)unlinkat(dfd, names[k]->d_name, 0);
         }
+        free(names[k]);
     }
-    if (d != NULL) {
-        (void)closedir(d);
+    free(names);
+    if (dfd >= 0) {
+        (void)close(dfd);
     }
     (void)rmdir(dir);
     free(dir);
@@ -1509,7 +1513,7 @@ cleanup_one(struct vmtp_os_session *s,
     if (st == VMTP_OK && l != NULL) {
         st = load_file(s->ctx, l->path, &run);
     }
-    if (st != VMTP_OK || run.done) {
+    if (st != VMTP_OK || l == NULL || run.done) {
         goto out;
     }
     VLOG(&s->ctx->log, VMTP_LOG_INFO, "cleaning up run %s (%zu resources)",
