@@ -162,6 +162,13 @@ intent(struct cloud *c, enum vmtp_res_type t, const char *name, unsigned *seq)
 {
     enum vmtp_status st;
 
+    /* Cancelled: no create call follows. An intent written now would have
+     * no id and no resource, and the teardown would wait for it to show
+     * up (ledger.c, the in-flight wait) for nothing. */
+    if (vmtp_ctx_cancelled(c->ctx) || vmtp_ctx_cancelled(c->main)) {
+        (void)vmtp_set_error(c->ctx, VMTP_E_CANCELLED, "cancelled");
+        return VMTP_E_CANCELLED; /* never OK: *seq is not set */
+    }
     (void)pthread_mutex_lock(c->lock);
     st = vmtp_ledger_intent(c->l, t, name, seq);
     (void)pthread_mutex_unlock(c->lock);

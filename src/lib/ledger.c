@@ -1506,24 +1506,23 @@ remove_run_dir(const char *state_dir, const char *run_id)
     char *dir = NULL;
     struct dirent **names = NULL;
     int n;
+    int dfd;
 
     if (asprintf(&dir, "%s/run-%s", state_dir, run_id) < 0) {
         return;
     }
-    /* scandir, not readdir: readdir is not thread-safe (clang-tidy) */
-    n = scandir(dir, &names, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        if (names[i]->d_name[0] != '.') {
-            char *p = NULL;
-
-            if (asprintf(&p, "%s/%s", dir, names[i]->d_name) >= 0) {
-                (void)unlink(p);
-                free(p);
-            }
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    n = dfd >= 0 ? scandir(dir, &names, NULL, alphasort) : -1;
+    for (int k = 0; k < n; k++) {
+        if (names[k]->d_name[0] != '.') {
+            (void)unlinkat(dfd, names[k]->d_name, 0);
         }
-        free(names[i]);
+        free(names[k]);
     }
     free(names);
+    if (dfd >= 0) {
+        (void)close(dfd);
+    }
     (void)rmdir(dir);
     free(dir);
 }
