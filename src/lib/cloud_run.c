@@ -1169,12 +1169,25 @@ static_net_file(struct cloud *c, struct cloud_vm *vm, char **out)
     return st;
 }
 
+/* The name of a VM's port or floating IP: "<vm base>-<what>-<run id>", so
+ * that the run id stays last where the cleanup sweep looks for it. */
+static char *
+vm_res_name(const struct cloud *c, const struct cloud_vm *vm, const char *what)
+{
+    size_t base_len = strlen(vm->name) - strlen(c->run_id) - 1;
+    char *base = fmt("%.*s-%s", (int)base_len, vm->name, what);
+    char *name = base != NULL ? res_name(c, base) : NULL;
+
+    free(base);
+    return name;
+}
+
 static enum vmtp_status
 boot_vm(struct cloud *c, struct cloud_vm *vm)
 {
     const struct vmtp_config *cfg = c->cfg;
     struct vmtp_os_server_spec sp;
-    char *pname = fmt("%s-port", vm->name);
+    char *pname = vm_res_name(c, vm, "port");
     char *ud = NULL;
     char *netfile = NULL;
     enum vmtp_status st;
@@ -1246,7 +1259,7 @@ static enum vmtp_status
 add_fip(struct cloud *c, struct cloud_vm *vm)
 {
     struct vmtp_os_fip fip = {0};
-    char *name = fmt("%s-fip", vm->name);
+    char *name = vm_res_name(c, vm, "fip");
     enum vmtp_status st;
 
     if (name == NULL) {
