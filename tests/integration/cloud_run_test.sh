@@ -39,8 +39,8 @@
 #       nofip        --no-floatingip with ipv6_mode dhcpv6-stateful: SSH to
 #                    the fixed IPs through a router of this test (routes
 #                    in the root namespace), floating IP flows skipped
-#                    (suite cloud-known-failing: ICMPv6 across the router
-#                    gets no reply on the lab; not in CI)
+#                    (suite cloud-known-failing: ICMPv6 across this
+#                    router gets no reply on the lab; not in CI)
 #       exitcodes    wrong password, unreachable API, unknown zone: the
 #                    documented exit codes, nothing created
 # Env (only for a lab shared with other tests running at the same time):
