@@ -192,6 +192,14 @@ tcp_trial(struct run *r,
     }
     hook_begin(s);
     rc = vmtp_tool_run(tool, ex, &tr, &rep, &terr);
+    if (rc == VMTP_E_TIMEOUT && !cancelled(s)) {
+        /* A client that hangs past its time (a stalled connection) is
+         * killed; one more try before the entry becomes an error. */
+        VLOG(s->log, VMTP_LOG_WARN, "%s: %s; trying once more", tool->ops->name,
+             terr.msg);
+        vmtp_error_clear(&terr);
+        rc = vmtp_tool_run(tool, ex, &tr, &rep, &terr);
+    }
     if (hook_end(s, res) != VMTP_OK) {
         return vmtp_error_set(r->err, VMTP_E_NOMEM, "out of memory");
     }
