@@ -183,10 +183,20 @@ dup_trim(const char *s, size_t len)
     return vx_strndup(s, len);
 }
 
+/* The /etc/os-release keys we read (first occurrence of each). */
 struct osrel {
     char *name;
+    char *id;
     char *version_id;
 };
+
+static void
+osrel_release(struct osrel *o)
+{
+    free(o->name);
+    free(o->id);
+    free(o->version_id);
+}
 
 /* A value of os-release: optional double or single quotes, trimmed. */
 static char *
@@ -209,6 +219,8 @@ osrel_line(const char *line, size_t len, void *ud)
 
     if (len > 5 && strncmp(line, "NAME=", 5) == 0 && o->name == NULL) {
         o->name = osrel_value(line + 5, len - 5);
+    } else if (len > 3 && strncmp(line, "ID=", 3) == 0 && o->id == NULL) {
+        o->id = osrel_value(line + 3, len - 3);
     } else if (len > 11 && strncmp(line, "VERSION_ID=", 11) == 0 &&
                o->version_id == NULL) {
         o->version_id = osrel_value(line + 11, len - 11);
@@ -219,7 +231,7 @@ osrel_line(const char *line, size_t len, void *ud)
 char *
 vmtp_probe_parse_os_release(const char *text)
 {
-    struct osrel o = {NULL, NULL};
+    struct osrel o = {NULL, NULL, NULL};
     struct vx_buf b;
     char *s = NULL;
 
@@ -236,28 +248,8 @@ vmtp_probe_parse_os_release(const char *text)
     s = vx_buf_take(&b);
     vx_buf_release(&b);
 out:
-    free(o.name);
-    free(o.version_id);
+    osrel_release(&o);
     return s;
-}
-
-struct distro {
-    char *id;
-    char *version;
-};
-
-static int
-distro_line(const char *line, size_t len, void *ud)
-{
-    struct distro *d = ud;
-
-    if (len > 3 && strncmp(line, "ID=", 3) == 0 && d->id == NULL) {
-        d->id = osrel_value(line + 3, len - 3);
-    } else if (len > 11 && strncmp(line, "VERSION_ID=", 11) == 0 &&
-               d->version == NULL) {
-        d->version = osrel_value(line + 11, len - 11);
-    }
-    return 0;
 }
 
 void
@@ -267,17 +259,17 @@ vmtp_probe_parse_distro(const char *text,
                         char *version,
                         size_t version_len)
 {
-    struct distro d = {NULL, NULL};
+    struct osrel o = {NULL, NULL, NULL};
 
-    for_lines(text, distro_line, &d);
-    (void)vx_strlcpy(id, d.id != NULL && d.id[0] != '\0' ? d.id : "Unknown",
+    for_lines(text, osrel_line, &o);
+    (void)vx_strlcpy(id, o.id != NULL && o.id[0] != '\0' ? o.id : "Unknown",
                      id_len);
     (void)vx_strlcpy(version,
-                     d.version != NULL && d.version[0] != '\0' ? d.version
-                                                               : "Unknown",
+                     o.version_id != NULL && o.version_id[0] != '\0'
+                             ? o.version_id
+                             : "Unknown",
                      version_len);
-    free(d.id);
-    free(d.version);
+    osrel_release(&o);
 }
 
 struct cpuinfo {
