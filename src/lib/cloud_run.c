@@ -194,6 +194,22 @@ gone(struct cloud *c, unsigned seq)
     (void)pthread_mutex_unlock(c->lock);
 }
 
+/*
+ * After a create call: a request the cloud refused (4xx: a quota, a bad
+ * value, a conflict) made nothing, so its intent is closed and no
+ * cleanup waits for it (ledger.c, the in-flight wait). A timeout, a 5xx
+ * or a cancel may have made it: that intent stays open.
+ */
+static void
+refused(struct cloud *c, unsigned seq, enum vmtp_status st)
+{
+    long http = c->ctx->err.http_status;
+
+    if (st != VMTP_OK && http >= 400 && http <= 499) {
+        gone(c, seq);
+    }
+}
+
 /* ---- workers: one context and API session per thread ------------------ */
 
 /*
@@ -543,6 +559,7 @@ create_keypair(struct cloud *c)
     st = intent(c, VMTP_RES_KEYPAIR, c->keypair, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_keypair_create(c->s, c->keypair, c->pubkey);
+        refused(c, seq, st);
     }
     if (st == VMTP_OK) {
         st = recorded(c, seq, c->keypair);
@@ -585,6 +602,7 @@ find_image(struct cloud *c)
     st = intent(c, VMTP_RES_IMAGE, name, &c->image_seq);
     if (st == VMTP_OK) {
         st = vmtp_os_image_create(c->s, name, NULL, NULL, &c->image_id);
+        refused(c, c->image_seq, st);
     }
     if (st == VMTP_OK) {
         c->image_created = true;
@@ -641,6 +659,7 @@ find_flavor(struct cloud *c)
                 c->s, cname, cfg->flavor.vcpus > 0 ? cfg->flavor.vcpus : 1,
                 cfg->flavor.ram_mb > 0 ? cfg->flavor.ram_mb : 2048,
                 cfg->flavor.disk_gb, specs, &fl);
+        refused(c, seq, st);
     }
     if (st == VMTP_OK) {
         c->flavor_id = fl.id;
@@ -716,6 +735,7 @@ make_secgroup(struct cloud *c)
     if (st == VMTP_OK) {
         st = vmtp_os_secgroup_create(c->s, name, "PNS Security groups",
                                      &c->sg_id);
+        refused(c, seq, st);
     }
     if (st == VMTP_OK) {
         st = recorded(c, seq, c->sg_id);
@@ -829,6 +849,7 @@ create_subnet(struct cloud *c,
     st = intent(c, VMTP_RES_SUBNET, name, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_subnet_create(c->s, &sp, id);
+        refused(c, seq, st);
     }
     if (st == VMTP_OK) {
         st = recorded(c, seq, *id);
@@ -866,6 +887,7 @@ make_network(struct cloud *c, size_t i)
     st = intent(c, VMTP_RES_NETWORK, n->name, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_network_create(c->s, n->name, "vmtp", &n->id);
+        refused(c, seq, st);
     }
     if (st == VMTP_OK) {
         st = recorded(c, seq, n->id);
@@ -962,6 +984,7 @@ make_router(struct cloud *c)
     st = intent(c, VMTP_RES_ROUTER, name, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_router_create(c->s, name, c->ext_net_id, &c->router_id);
+        refused(c, seq, st);
     }
     if (st == VMTP_OK) {
         st = recorded(c, seq, c->router_id);
@@ -984,6 +1007,7 @@ add_interface(struct cloud *c, const char *subnet_id)
     st = intent(c, VMTP_RES_ROUTER_IF, ref, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_router_add_interface(c->s, c->router_id, subnet_id);
+        refused(c, seq, st);
     }
     if (st == VMTP_OK) {
         st = recorded(c, seq, ref);
@@ -1199,6 +1223,7 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
     if (st == VMTP_OK) {
         st = vmtp_os_port_create(c->s, pname, vm->net->id, c->sg_id,
                                  cfg->vnic_type, &vm->port_id);
+        refused(c, vm->port_seq, st);
         if (st == VMTP_OK) {
             st = recorded(c, vm->port_seq, vm->port_id);
         }
@@ -1235,6 +1260,7 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
     }
     if (st == VMTP_OK) {
         st = vmtp_os_server_create(c->s, &sp, &vm->server_id);
+        refused(c, vm->server_seq, st);
         if (st == VMTP_OK) {
             vm->server_recorded = true;
             st = recorded(c, vm->server_seq, vm->server_id);
@@ -1268,6 +1294,7 @@ add_fip(struct cloud *c, struct cloud_vm *vm)
     st = intent(c, VMTP_RES_FIP, name, &vm->fip_seq);
     if (st == VMTP_OK) {
         st = vmtp_os_fip_create(c->s, c->ext_net_id, vm->port_id, name, &fip);
+        refused(c, vm->fip_seq, st);
     }
     if (st == VMTP_OK) {
         st = recorded(c, vm->fip_seq, fip.id);

@@ -31,13 +31,13 @@
  * A create call that was in flight when its run died (SIGKILL, or a
  * request aborted by a signal) may still complete in the cloud after the
  * run is gone: Nova, under load, answers a server POST after tens of
- * seconds. Within this long after the ledger's last write (the HTTP
- * layer's request timeout plus a margin), an intent whose resource is
- * not found by name is looked for again until it appears or the time is
- * up, so that a late resource is not left behind.
+ * seconds. An intent without an id therefore makes the cleanup wait until
+ * this long after the ledger's last write (the HTTP layer's request
+ * timeout plus a margin) before it deletes anything; then the resource
+ * is found by its name (the sweep by tag).
  */
 #define INFLIGHT_SETTLE_MS 150000
-#define INFLIGHT_POLL_US   3000000
+#define INFLIGHT_POLL_US   500000
 
 static const char *const type_names[VMTP_RES_NTYPES] = {
         "server",  "fip",      "router_if", "port",   "router", "subnet",
@@ -1390,46 +1390,14 @@ cleanup_type(struct vmtp_os_session *s,
     return st;
 }
 
-/* Does any resource carry this ledger entry's name (yet)? */
-static enum vmtp_status
-entry_exists(struct vmtp_os_session *s,
-             const struct vmtp_ledger_entry *e,
-             bool *exists)
-{
-    struct idv ids = {0};
-    char *q = name_query(e->name);
-    enum vmtp_status st;
-
-    *exists = false;
-    if (q == NULL) {
-        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
-    }
-    if (e->type == VMTP_RES_KEYPAIR) {
-        struct vmtp_os_keypair_list kl = {0};
-
-        st = vmtp_os_keypairs(s, &kl);
-        for (size_t i = 0; st == VMTP_OK && i < kl.n; i++) {
-            *exists = *exists || vx_streq(kl.items[i].name, e->name);
-        }
-        vmtp_os_keypair_list_free(&kl);
-    } else if (ops[e->type].find == find_as_is) {
-        /* a router interface: the router's deletion detaches them all */
-        *exists = true;
-        st = VMTP_OK;
-    } else {
-        st = ops[e->type].find(s, e->name, q, &ids);
-        *exists = ids.n > 0;
-    }
-    idv_release(&ids);
-    free(q);
-    return st;
-}
-
 /*
- * Wait (bounded by INFLIGHT_SETTLE_MS after the ledger's last write) for
- * the resources of intents without an id to appear: their create calls
- * may have been in flight when the run stopped. Returns early when each
- * is found, when the ledger is old, or on a cancel.
+ * Wait until the create calls of intents without an id can no longer be
+ * in flight: INFLIGHT_SETTLE_MS after the ledger's last write (the HTTP
+ * request timeout plus a margin). A resource showing up is not enough:
+ * the cloud may still be inside that call (Neutron makes a router, then
+ * its gateway), and deleting it then can make the cloud retry the create
+ * under a new id that no one deletes. Returns at once for an old ledger,
+ * early on a cancel.
  */
 static enum vmtp_status
 settle_inflight(struct vmtp_os_session *s,
@@ -1440,58 +1408,40 @@ settle_inflight(struct vmtp_os_session *s,
     struct timespec now;
     int64_t age_ms;
     uint64_t until_us;
-    bool *pending = NULL;
     size_t npending = 0;
-    enum vmtp_status st = VMTP_OK;
 
     if (stat(path, &sb) != 0 || clock_gettime(CLOCK_REALTIME, &now) != 0) {
         return VMTP_OK;
     }
     age_ms = ((int64_t)now.tv_sec - (int64_t)sb.st_mtim.tv_sec) * 1000 +
              ((int64_t)now.tv_nsec - (int64_t)sb.st_mtim.tv_nsec) / 1000000;
-    if (age_ms >= INFLIGHT_SETTLE_MS || run->n == 0) {
+    if (age_ms >= INFLIGHT_SETTLE_MS) {
         return VMTP_OK;
     }
     if (age_ms < 0) {
         age_ms = 0; /* a clock step: wait the whole time */
     }
-    pending = vx_calloc(run->n, sizeof(*pending));
-    if (pending == NULL) {
-        return vmtp_set_error(s->ctx, VMTP_E_NOMEM, "out of memory");
-    }
     for (size_t i = 0; i < run->n; i++) {
-        pending[i] = run->items[i].id == NULL && !run->items[i].gone;
-        npending += pending[i] ? 1 : 0;
-    }
-    until_us = vx_now_us() + (uint64_t)(INFLIGHT_SETTLE_MS - age_ms) * 1000;
-    if (npending > 0) {
-        VLOG(&s->ctx->log, VMTP_LOG_INFO,
-             "the run stopped %.0f s ago with %zu create calls maybe in "
-             "flight: waiting up to %.0f s for them to appear",
-             (double)age_ms / 1e3, npending,
-             (double)(INFLIGHT_SETTLE_MS - age_ms) / 1e3);
-    }
-    while (npending > 0 && st == VMTP_OK) {
-        for (size_t i = 0; i < run->n && st == VMTP_OK; i++) {
-            bool exists = false;
-
-            if (!pending[i]) {
-                continue;
-            }
-            st = entry_exists(s, &run->items[i], &exists);
-            if (st == VMTP_OK && exists) {
-                pending[i] = false;
-                npending--;
-            }
+        if (run->items[i].id == NULL && !run->items[i].gone) {
+            npending++;
         }
-        if (st != VMTP_OK || npending == 0 || vx_now_us() >= until_us ||
-            vmtp_ctx_cancelled(s->ctx)) {
-            break;
+    }
+    if (npending == 0) {
+        return VMTP_OK;
+    }
+    VLOG(&s->ctx->log, VMTP_LOG_INFO,
+         "the run stopped %.0f s ago with %zu create calls maybe in "
+         "flight: waiting %.0f s for them to finish",
+         (double)age_ms / 1e3, npending,
+         (double)(INFLIGHT_SETTLE_MS - age_ms) / 1e3);
+    until_us = vx_now_us() + (uint64_t)(INFLIGHT_SETTLE_MS - age_ms) * 1000;
+    while (vx_now_us() < until_us) {
+        if (vmtp_ctx_cancelled(s->ctx)) {
+            return vmtp_set_error(s->ctx, VMTP_E_CANCELLED, "cancelled");
         }
         vx_sleep_us(INFLIGHT_POLL_US);
     }
-    free(pending);
-    return st;
+    return VMTP_OK;
 }
 
 /*

@@ -33,4 +33,11 @@ char *os_lab_tmpdir(void);
 /* rm -rf dir. */
 void os_lab_rmrf(const char *dir);
 
+/*
+ * Date the ledger of run_id in state_dir 200 s back: past the cleanup's
+ * wait for create calls that may be in flight (ledger.c). For a test whose
+ * intents were written between calls, never inside one.
+ */
+void os_lab_age_ledger(const char *state_dir, const char *run_id);
+
 #endif

@@ -89,6 +89,8 @@ group_teardown(void **state)
         (void)waitpid(f->http_pid, &st, 0);
     }
     vmtp_ledger_close(f->ledger);
+    /* every call has returned: nothing is in flight to wait for */
+    os_lab_age_ledger(f->tmp, f->tag);
     if (vmtp_ledger_cleanup(f->s, f->tmp, f->tag, &left) != VMTP_OK) {
         (void)fprintf(stderr, "teardown cleanup: %zu left: %s\n", left,
                       f->ctx->err.msg);

@@ -377,6 +377,7 @@ test_sweep_by_tag(void **state)
     expect_ok(f->ctx, vmtp_ledger_open(f->ctx, f->tmp, r, &l));
     expect_ok(f->ctx, vmtp_ledger_intent(l, VMTP_RES_KEYPAIR, kp, &seq));
     vmtp_ledger_close(l);
+    os_lab_age_ledger(f->tmp, r); /* the keypair's call has returned */
 
     assert_true(count_tagged(s, r, false) >= 13);
     expect_ok(f->ctx, vmtp_cleanup(f->ctx, f->tmp, r));
