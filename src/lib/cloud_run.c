@@ -2041,13 +2041,17 @@ teardown(struct cloud *c, size_t *left)
             }
         }
     }
-    phase(c, "servers deleted");
+    if (!vmtp_ctx_cancelled(c->ctx)) {
+        phase(c, "servers deleted");
+    }
     for (size_t i = 0; i < c->nvms; i++) {
         args[i] = &c->vms[i];
     }
     (void)tasks_start(c, fns, args, c->nvms);
     (void)tasks_join(c, c->nvms);
-    phase(c, "floating IPs and ports deleted");
+    if (!vmtp_ctx_cancelled(c->ctx)) {
+        phase(c, "floating IPs and ports deleted");
+    }
     vmtp_error_clear(&c->ctx->err);
     if (c->image_created && !c->cfg->delete_image_after_run) {
         /* kept on purpose: hand it over to the user */

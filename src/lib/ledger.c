@@ -1477,6 +1477,17 @@ remove_run_dir(const char *state_dir, const char *run_id)
     free(dir);
 }
 
+static size_t
+open_entries(const struct vmtp_ledger_run *run)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < run->n; i++) {
+        n += run->items[i].gone ? 0 : 1;
+    }
+    return n;
+}
+
 static enum vmtp_status
 cleanup_one(struct vmtp_os_session *s,
             const char *state_dir,
@@ -1533,8 +1544,10 @@ cleanup_one(struct vmtp_os_session *s,
         st = first.code;
     }
 out:
-    if (left != NULL) {
-        *left += nleft;
+    if (left != NULL && !run.done) {
+        /* every entry not gone, also those a stop (a cancel, a listing
+         * error) kept from being tried, and the tagged extras */
+        *left += open_entries(&run) + w.left;
     }
     free(w.proj_q);
     free(w.name_re);
