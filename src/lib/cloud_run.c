@@ -1415,9 +1415,10 @@ connect_vm(struct cloud *c, struct cloud_vm *vm)
  * A path that never answers is a warning: the flows across the router
  * then fail and say so.
  */
-#define PATH6_WAIT_SCRIPT                                                   \
-    "i=0; while [ $i -lt \"$2\" ]; do "                                     \
-    "ping -6 -n -c 1 -W 1 \"$1\" >/dev/null 2>&1 && { echo $i; exit 0; }; " \
+#define PATH6_WAIT_SCRIPT                               \
+    "t0=$(date +%s); i=0; while [ $i -lt \"$2\" ]; do " \
+    "ping -6 -n -c 1 -W 1 \"$1\" >/dev/null 2>&1 && "   \
+    "{ echo $(($(date +%s) - t0)); exit 0; }; "         \
     "i=$((i + 1)); sleep 1; done; exit 1"
 
 static const struct cloud_vm *
@@ -1467,7 +1468,7 @@ wait_router_paths6(struct cloud *c)
         } else if (st == VMTP_OK || st == VMTP_E_TIMEOUT || st == VMTP_E_SSH) {
             VLOG(&c->ctx->log, VMTP_LOG_WARN,
                  "[%s] %s does not answer across the router after %lld "
-                 "tries: the IPv6 flows across it may fail",
+                 "pings: the IPv6 flows across it may fail",
                  vm->name, p->ip6, tries);
             vmtp_error_clear(&c->ctx->err);
             st = VMTP_OK;
