@@ -1415,11 +1415,11 @@ connect_vm(struct cloud *c, struct cloud_vm *vm)
  * A path that never answers is a warning: the flows across the router
  * then fail and say so.
  */
-#define PATH6_WAIT_SCRIPT                               \
-    "t0=$(date +%s); i=0; while [ $i -lt \"$2\" ]; do " \
-    "ping -6 -n -c 1 -W 1 \"$1\" >/dev/null 2>&1 && "   \
-    "{ echo $(($(date +%s) - t0)); exit 0; }; "         \
-    "i=$((i + 1)); sleep 1; done; exit 1"
+static const char path6_wait_script[] =
+        "t0=$(date +%s); i=0; while [ $i -lt \"$2\" ]; do "
+        "ping -6 -n -c 1 -W 1 \"$1\" >/dev/null 2>&1 && "
+        "{ echo $(($(date +%s) - t0)); exit 0; }; "
+        "i=$((i + 1)); sleep 1; done; exit 1";
 
 static const struct cloud_vm *
 peer6(const struct cloud *c, const struct cloud_vm *vm)
@@ -1452,7 +1452,7 @@ wait_router_paths6(struct cloud *c)
             continue;
         }
         {
-            const char *argv[] = {"sh",   "-c", PATH6_WAIT_SCRIPT, "sh", p->ip6,
+            const char *argv[] = {"sh",   "-c", path6_wait_script, "sh", p->ip6,
                                   ntries, NULL};
 
             st = vm->h.ex->ops->run(vm->h.ex, argv, (int)(tries * 3000 + 10000),
