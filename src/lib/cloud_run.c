@@ -1426,6 +1426,85 @@ connect_vm(struct cloud *c, struct cloud_vm *vm)
     return st;
 }
 
+/*
+ * Neutron adds a router interface at once, but its L3 agent wires it
+ * later (seconds to tens of seconds on a loaded cloud): it plugs the qr-
+ * port and gives it the gateway address first, and applies the router's
+ * iptables at the end of its update. Until then the address-scope rules
+ * (neutron-l3-agent-scope: packets in on an unmarked port are dropped on
+ * the way out of the others) drop what the router should forward, though
+ * the gateway already answers. The original made the interfaces before
+ * booting the VMs, which hid the delay; here they are made while the VMs
+ * boot, so a VM can be ready before the router forwards for it. SSH (to
+ * the floating or fixed IPv4 address) proves the IPv4 path through the
+ * router only. So, with IPv6 on two networks, each VM pings a VM of the
+ * other network over IPv6 until it answers (bounded) before any flow.
+ * A path that never answers is a warning: the flows across the router
+ * then fail and say so.
+ */
+static const char path6_wait_script[] =
+        "t0=$(date +%s); i=0; while [ $i -lt \"$2\" ]; do "
+        "ping -6 -n -c 1 -W 1 \"$1\" >/dev/null 2>&1 && "
+        "{ echo $(($(date +%s) - t0)); exit 0; }; "
+        "i=$((i + 1)); sleep 1; done; exit 1";
+
+static const struct cloud_vm *
+peer6(const struct cloud *c, const struct cloud_vm *vm)
+{
+    for (size_t i = 0; i < c->nvms; i++) {
+        const struct cloud_vm *p = &c->vms[i];
+
+        if (p->net != vm->net && p->ready && p->ip6[0] != '\0') {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static enum vmtp_status
+wait_router_paths6(struct cloud *c)
+{
+    long long tries =
+            c->cfg->generic_retry_count > 0 ? c->cfg->generic_retry_count : 50;
+    char ntries[32];
+    enum vmtp_status st = VMTP_OK;
+
+    (void)snprintf(ntries, sizeof(ntries), "%lld", tries);
+    for (size_t i = 0; st == VMTP_OK && i < c->nvms; i++) {
+        struct cloud_vm *vm = &c->vms[i];
+        const struct cloud_vm *p = peer6(c, vm);
+        struct vmtp_exec_result res = {0};
+
+        if (p == NULL || !vm->ready || vm->ip6[0] == '\0' || vm->h.ex == NULL) {
+            continue;
+        }
+        {
+            const char *argv[] = {"sh",   "-c", path6_wait_script, "sh", p->ip6,
+                                  ntries, NULL};
+
+            st = vm->h.ex->ops->run(vm->h.ex, argv, (int)(tries * 3000 + 10000),
+                                    &res, &c->ctx->err);
+        }
+        if (st == VMTP_OK && res.exit_status == 0) {
+            if (res.out != NULL) {
+                res.out[strcspn(res.out, "\n")] = '\0';
+            }
+            VLOG(&c->ctx->log, VMTP_LOG_INFO,
+                 "[%s] %s answers across the router (after %s s)", vm->name,
+                 p->ip6, res.out != NULL ? res.out : "?");
+        } else if (st == VMTP_OK || st == VMTP_E_TIMEOUT || st == VMTP_E_SSH) {
+            VLOG(&c->ctx->log, VMTP_LOG_WARN,
+                 "[%s] %s does not answer across the router after %lld "
+                 "pings: the IPv6 flows across it may fail",
+                 vm->name, p->ip6, tries);
+            vmtp_error_clear(&c->ctx->err);
+            st = VMTP_OK;
+        }
+        vmtp_exec_result_release(&res);
+    }
+    return st;
+}
+
 /* ---- setup ------------------------------------------------------------ */
 
 static enum vmtp_status
@@ -1782,7 +1861,12 @@ setup(struct cloud *c)
     }
     jst = tasks_join(c, c->nvms);
     phase(c, "VMs reachable, tool deployed");
-    return st != VMTP_OK ? st : jst;
+    st = st != VMTP_OK ? st : jst;
+    if (st == VMTP_OK && c->ipv6 && c->router_id != NULL && c->nnets > 1) {
+        st = wait_router_paths6(c);
+        phase(c, "IPv6 paths across the router answer");
+    }
+    return st;
 }
 
 /* ---- flows (§4.13) ---------------------------------------------------- */

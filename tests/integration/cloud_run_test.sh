@@ -38,9 +38,9 @@
 #                    vmtp --cleanup
 #       nofip        --no-floatingip with ipv6_mode dhcpv6-stateful: SSH to
 #                    the fixed IPs through a router of this test (routes
-#                    in the root namespace), floating IP flows skipped
-#                    (suite cloud-known-failing: ICMPv6 across this
-#                    router gets no reply on the lab; not in CI)
+#                    in the root namespace), floating IP flows skipped,
+#                    ICMPv6 within a network and across the router
+#       nofip_stateless  the same with ipv6_mode dhcpv6-stateless
 #       exitcodes    wrong password, unreachable API, unknown zone: the
 #                    documented exit codes, nothing created
 # Env (only for a lab shared with other tests running at the same time):
@@ -284,26 +284,29 @@ keepfirst)
   kept_then_cleanup keepfirst
   same_cloud keepfirst
   ;;
-nofip)
+nofip | nofip_stateless)
+  # the fixed-IP flows over IPv6 within a network and across the router
+  mode=dhcpv6-stateful
+  [[ $case == nofip_stateless ]] && mode=dhcpv6-stateless
   rt="$tag-nofip-rt"
   undo+=("/usr/bin/python3 '$fixture' router-delete '$rt'")
-  gw=$(/usr/bin/python3 "$fixture" router-create "$rt") || fail "nofip: router"
+  gw=$(/usr/bin/python3 "$fixture" router-create "$rt") || fail "$case: router"
   for c in ${cidr4//,/ }; do
     undo+=("ip route del $c via $gw")
-    ip route replace "$c" via "$gw" || fail "nofip: route $c"
+    ip route replace "$c" via "$gw" || fail "$case: route $c"
   done
   cfg router_name "'$rt'"
-  cfg ipv6_mode dhcpv6-stateful
-  run_vmtp nofip --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
+  cfg ipv6_mode "$mode"
+  run_vmtp "$case" --vm-image-url "file://$dir/img.qcow2" --delete-image-after-run \
     --protocols I --hypervisor compute-1 --no-floatingip
-  [[ $rc == 0 ]] || { fail "nofip: exit $rc"; show nofip; }
-  python3 "$check" "$dir/nofip.json" --protocols I --v6 \
+  [[ $rc == 0 ]] || { fail "$case: exit $rc"; show "$case"; }
+  python3 "$check" "$dir/$case.json" --protocols I --v6 \
     --flows "VM to VM same network fixed IP (intra-node);VM to VM different network fixed IP (intra-node)" ||
-    fail "nofip: JSON"
-  grep -q '^intent [0-9]* fip' "$dir"/state/vmtp/ledger/*.log && fail "nofip: a floating IP was made"
+    fail "$case: JSON"
+  grep -q '^intent [0-9]* fip' "$dir"/state/vmtp/ledger/*.log && fail "$case: a floating IP was made"
   for c in ${cidr4//,/ }; do ip route del "$c" via "$gw"; done
-  /usr/bin/python3 "$fixture" router-delete "$rt" || fail "nofip: router delete"
-  same_cloud nofip
+  /usr/bin/python3 "$fixture" router-delete "$rt" || fail "$case: router delete"
+  same_cloud "$case"
   ;;
 exitcodes)
   # expect WANT NAME ENV...: vmtp with these variables, exit WANT, no run
