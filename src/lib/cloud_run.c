@@ -2285,8 +2285,13 @@ stop_and_keep(struct cloud *c, enum vmtp_status st)
     return st;
 }
 
-/* The teardown runs even after a signal: lift the cancel flag meanwhile
- * (the HTTP layer refuses calls while it is set) and set it again after. */
+/*
+ * The teardown runs even after a signal: lift the cancel flag meanwhile
+ * (the HTTP layer refuses calls while it is set) and set it again after.
+ * The first signal always means "tear down": when it arrives during a
+ * teardown that no signal started (the run had ended), the teardown is
+ * finished from the ledger; a second signal stops it (vmtp(1)).
+ */
 static enum vmtp_status
 teardown_despite_cancel(struct cloud *c, size_t *left)
 {
@@ -2294,6 +2299,14 @@ teardown_despite_cancel(struct cloud *c, size_t *left)
     int was_cancelled = atomic_exchange(&ctx->cancelled, 0);
     enum vmtp_status tst = teardown(c, left);
 
+    if (was_cancelled == 0 && atomic_exchange(&ctx->cancelled, 0) != 0) {
+        VLOG(&ctx->log, VMTP_LOG_INFO,
+             "signal during the teardown: finishing it (a second signal "
+             "stops it)");
+        vmtp_error_clear(&ctx->err);
+        was_cancelled = 1;
+        tst = vmtp_ledger_cleanup(c->s, ctx->state_dir, c->run_id, left);
+    }
     if (atomic_load(&ctx->cancelled) != 0) {
         was_cancelled = 1;
     }
