@@ -41,8 +41,10 @@
  *             network fixed IP, different network fixed IP, different
  *             network floating IP; a client VM is deleted (without
  *             waiting) as soon as its flows are measured; External-VM;
- *   teardown  servers deleted together and waited for, then the rest of
- *             the ledger in dependency order (vmtp_ledger_cleanup()).
+ *   teardown  servers deleted together; on a thread per VM its floating
+ *             IP while Nova deletes the server, its port once the server
+ *             is gone; then the rest of the ledger in dependency order
+ *             (vmtp_ledger_cleanup()).
  *
  * Everything created is named "<configured name>-<run id>" and written
  * to the ledger before the create call; what was found and reused
@@ -75,10 +77,9 @@ struct cloud_vm {
     unsigned server_seq;
     unsigned port_seq;
     unsigned fip_seq;
-    bool server_recorded; /* ledger "created" written */
-    bool deleting;        /* DELETE sent */
-    bool ready;           /* ACTIVE, reachable, tool deployed */
-    char error[512];      /* why not ready */
+    bool deleting;   /* DELETE sent */
+    bool ready;      /* ACTIVE, reachable, tool deployed */
+    char error[512]; /* why not ready */
     struct run_host h;
 };
 
@@ -195,19 +196,24 @@ gone(struct cloud *c, unsigned seq)
 }
 
 /*
- * After a create call: a request the cloud refused (4xx: a quota, a bad
- * value, a conflict) made nothing, so its intent is closed and no
- * cleanup waits for it (ledger.c, the in-flight wait). A timeout, a 5xx
- * or a cancel may have made it: that intent stays open.
+ * After a create call that returned st: the new resource's id goes into
+ * the ledger. A request the cloud refused (4xx: a quota, a bad value, a
+ * conflict) made nothing, so its intent is closed and no cleanup waits
+ * for it (ledger.c, the in-flight wait). A timeout, a 5xx or a cancel may
+ * have made it: that intent stays open.
  */
-static void
-refused(struct cloud *c, unsigned seq, enum vmtp_status st)
+static enum vmtp_status
+created(struct cloud *c, unsigned seq, enum vmtp_status st, const char *id)
 {
     long http = c->ctx->err.http_status;
 
-    if (st != VMTP_OK && http >= 400 && http <= 499) {
+    if (st == VMTP_OK) {
+        return recorded(c, seq, id);
+    }
+    if (http >= 400 && http <= 499) {
         gone(c, seq);
     }
+    return st;
 }
 
 /* ---- workers: one context and API session per thread ------------------ */
@@ -559,10 +565,7 @@ create_keypair(struct cloud *c)
     st = intent(c, VMTP_RES_KEYPAIR, c->keypair, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_keypair_create(c->s, c->keypair, c->pubkey);
-        refused(c, seq, st);
-    }
-    if (st == VMTP_OK) {
-        st = recorded(c, seq, c->keypair);
+        st = created(c, seq, st, c->keypair);
     }
     return st;
 }
@@ -602,11 +605,8 @@ find_image(struct cloud *c)
     st = intent(c, VMTP_RES_IMAGE, name, &c->image_seq);
     if (st == VMTP_OK) {
         st = vmtp_os_image_create(c->s, name, NULL, NULL, &c->image_id);
-        refused(c, c->image_seq, st);
-    }
-    if (st == VMTP_OK) {
-        c->image_created = true;
-        st = recorded(c, c->image_seq, c->image_id);
+        c->image_created = st == VMTP_OK;
+        st = created(c, c->image_seq, st, c->image_id);
     }
     if (st == VMTP_OK) {
         st = vmtp_os_image_upload(c->s, c->image_id, cfg->vm_image_url);
@@ -659,12 +659,13 @@ find_flavor(struct cloud *c)
                 c->s, cname, cfg->flavor.vcpus > 0 ? cfg->flavor.vcpus : 1,
                 cfg->flavor.ram_mb > 0 ? cfg->flavor.ram_mb : 2048,
                 cfg->flavor.disk_gb, specs, &fl);
-        refused(c, seq, st);
+        if (st == VMTP_OK) {
+            c->flavor_id = fl.id;
+            fl.id = NULL;
+        }
+        st = created(c, seq, st, c->flavor_id);
     }
     if (st == VMTP_OK) {
-        c->flavor_id = fl.id;
-        fl.id = NULL;
-        st = recorded(c, seq, c->flavor_id);
         VLOG(&c->ctx->log, VMTP_LOG_INFO, "Flavor %s created.", cname);
     }
 out:
@@ -735,10 +736,7 @@ make_secgroup(struct cloud *c)
     if (st == VMTP_OK) {
         st = vmtp_os_secgroup_create(c->s, name, "PNS Security groups",
                                      &c->sg_id);
-        refused(c, seq, st);
-    }
-    if (st == VMTP_OK) {
-        st = recorded(c, seq, c->sg_id);
+        st = created(c, seq, st, c->sg_id);
     }
     free(name);
     for (size_t i = 0; st == VMTP_OK && i < sizeof(rules) / sizeof(rules[0]);
@@ -849,10 +847,7 @@ create_subnet(struct cloud *c,
     st = intent(c, VMTP_RES_SUBNET, name, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_subnet_create(c->s, &sp, id);
-        refused(c, seq, st);
-    }
-    if (st == VMTP_OK) {
-        st = recorded(c, seq, *id);
+        st = created(c, seq, st, *id);
     }
     free(dns);
     free(name);
@@ -887,10 +882,7 @@ make_network(struct cloud *c, size_t i)
     st = intent(c, VMTP_RES_NETWORK, n->name, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_network_create(c->s, n->name, "vmtp", &n->id);
-        refused(c, seq, st);
-    }
-    if (st == VMTP_OK) {
-        st = recorded(c, seq, n->id);
+        st = created(c, seq, st, n->id);
     }
     if (st == VMTP_OK) {
         st = create_subnet(c, n, cfg->internal_subnet_name.v[i],
@@ -984,10 +976,9 @@ make_router(struct cloud *c)
     st = intent(c, VMTP_RES_ROUTER, name, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_router_create(c->s, name, c->ext_net_id, &c->router_id);
-        refused(c, seq, st);
+        st = created(c, seq, st, c->router_id);
     }
     if (st == VMTP_OK) {
-        st = recorded(c, seq, c->router_id);
         VLOG(&c->ctx->log, VMTP_LOG_INFO, "Created ext router %s.", name);
     }
     free(name);
@@ -1007,10 +998,7 @@ add_interface(struct cloud *c, const char *subnet_id)
     st = intent(c, VMTP_RES_ROUTER_IF, ref, &seq);
     if (st == VMTP_OK) {
         st = vmtp_os_router_add_interface(c->s, c->router_id, subnet_id);
-        refused(c, seq, st);
-    }
-    if (st == VMTP_OK) {
-        st = recorded(c, seq, ref);
+        st = created(c, seq, st, ref);
     }
     free(ref);
     return st;
@@ -1223,10 +1211,7 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
     if (st == VMTP_OK) {
         st = vmtp_os_port_create(c->s, pname, vm->net->id, c->sg_id,
                                  cfg->vnic_type, &vm->port_id);
-        refused(c, vm->port_seq, st);
-        if (st == VMTP_OK) {
-            st = recorded(c, vm->port_seq, vm->port_id);
-        }
+        st = created(c, vm->port_seq, st, vm->port_id);
     }
     free(pname);
     if (st == VMTP_OK && cfg->user_data_file != NULL &&
@@ -1260,11 +1245,7 @@ boot_vm(struct cloud *c, struct cloud_vm *vm)
     }
     if (st == VMTP_OK) {
         st = vmtp_os_server_create(c->s, &sp, &vm->server_id);
-        refused(c, vm->server_seq, st);
-        if (st == VMTP_OK) {
-            vm->server_recorded = true;
-            st = recorded(c, vm->server_seq, vm->server_id);
-        }
+        st = created(c, vm->server_seq, st, vm->server_id);
     }
     free(ud);
     free(netfile);
@@ -1294,13 +1275,12 @@ add_fip(struct cloud *c, struct cloud_vm *vm)
     st = intent(c, VMTP_RES_FIP, name, &vm->fip_seq);
     if (st == VMTP_OK) {
         st = vmtp_os_fip_create(c->s, c->ext_net_id, vm->port_id, name, &fip);
-        refused(c, vm->fip_seq, st);
-    }
-    if (st == VMTP_OK) {
-        st = recorded(c, vm->fip_seq, fip.id);
-        vm->fip_id = fip.id;
-        vm->fip_addr = fip.address;
-        fip.id = fip.address = NULL;
+        if (st == VMTP_OK) {
+            vm->fip_id = fip.id;
+            vm->fip_addr = fip.address;
+            fip.id = fip.address = NULL;
+        }
+        st = created(c, vm->fip_seq, st, vm->fip_id);
     }
     vmtp_os_fip_release(&fip);
     free(name);
@@ -2068,7 +2048,11 @@ measure(struct cloud *c, const struct run_plan *p, bool *failed)
 
 /* ---- teardown (§4.17, §14.39) ----------------------------------------- */
 
-/* A deleted VM's floating IP and port (the ledger does the rest). */
+/*
+ * One VM whose server DELETE was sent: its floating IP at once (that does
+ * not need the server gone, and Nova takes seconds to delete it), then the
+ * wait for the server, then its port (the ledger does the rest).
+ */
 static enum vmtp_status
 task_vm_delete(struct cloud *wc, void *arg)
 {
@@ -2079,6 +2063,13 @@ task_vm_delete(struct cloud *wc, void *arg)
         st = vmtp_os_fip_delete(wc->s, vm->fip_id);
         if (st == VMTP_OK || st == VMTP_E_NOTFOUND) {
             gone(wc, vm->fip_seq);
+        }
+    }
+    if (vm->deleting) {
+        st = vmtp_os_server_wait_gone(wc->s, vm->server_id,
+                                      CLOUD_GONE_TIMEOUT_MS);
+        if (st == VMTP_OK || st == VMTP_E_NOTFOUND) {
+            gone(wc, vm->server_seq);
         }
     }
     if (vm->port_id != NULL) {
@@ -2097,14 +2088,13 @@ teardown(struct cloud *c, size_t *left)
                                          task_vm_delete, task_vm_delete,
                                          task_vm_delete};
     void *args[CLOUD_MAX_VMS] = {NULL};
-    bool deleted[CLOUD_MAX_VMS] = {false};
     enum vmtp_status st;
 
     VLOG(&c->ctx->log, VMTP_LOG_INFO, "Cleaning up...");
     for (size_t i = 0; i < c->nvms; i++) {
         vmtp_run_disconnect(&c->vms[i].h);
     }
-    /* every server at once, then wait: their ports free up together */
+    /* every server at once; then each VM's floating IP, wait and port */
     for (size_t i = 0; i < c->nvms; i++) {
         struct cloud_vm *vm = &c->vms[i];
 
@@ -2112,29 +2102,12 @@ teardown(struct cloud *c, size_t *left)
             st = vmtp_os_server_delete(c->s, vm->server_id);
             vm->deleting = st == VMTP_OK || st == VMTP_E_NOTFOUND;
         }
-    }
-    for (size_t i = 0; i < c->nvms; i++) {
-        struct cloud_vm *vm = &c->vms[i];
-
-        if (vm->deleting) {
-            st = vmtp_os_server_wait_gone(c->s, vm->server_id,
-                                          CLOUD_GONE_TIMEOUT_MS);
-            deleted[i] = st == VMTP_OK || st == VMTP_E_NOTFOUND;
-            if (deleted[i]) {
-                (void)vmtp_ledger_gone(c->l, vm->server_seq);
-            }
-        }
-    }
-    if (!vmtp_ctx_cancelled(c->ctx)) {
-        phase(c, "servers deleted");
-    }
-    for (size_t i = 0; i < c->nvms; i++) {
-        args[i] = &c->vms[i];
+        args[i] = vm;
     }
     (void)tasks_start(c, fns, args, c->nvms);
     (void)tasks_join(c, c->nvms);
     if (!vmtp_ctx_cancelled(c->ctx)) {
-        phase(c, "floating IPs and ports deleted");
+        phase(c, "servers, floating IPs and ports deleted");
     }
     vmtp_error_clear(&c->ctx->err);
     if (c->image_created && !c->cfg->delete_image_after_run) {
