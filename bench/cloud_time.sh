@@ -6,13 +6,14 @@
 #   bench/cloud_time.sh BUILD_DIR [VMTP OPTIONS...]
 # Default measurement settings (TUI, 10 s, 3 TCP loops, 3 UDP and 3 ICMP
 # sizes) unless options are given, e.g. `-t 2 --protocols TI`. The lab's
-# addresses come from a generated configuration (198.19.64-65.x, image
+# addresses come from a generated configuration (198.19.66-67.x, image
 # uploaded from a small file and deleted after the run).
+# VMTP_BENCH_KEEP=FILE keeps vmtp's log (stderr) there, e.g. of a -d run.
 set -uo pipefail
 build=${1:?usage: cloud_time.sh BUILD_DIR [VMTP OPTIONS...]}; shift
 [[ -n ${OS_AUTH_URL:-} ]] || . /var/lib/vmtp-oslab/admin-openrc
 dir=$(mktemp -d /tmp/vt-cl-bench-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+trap '[[ -n ${VMTP_BENCH_KEEP:-} ]] && cp "$dir/err" "$VMTP_BENCH_KEEP"; rm -rf "$dir"' EXIT
 printf 'vt-cl bench image\n' >"$dir/img.qcow2"
 cat >"$dir/cfg.yaml" <<EOC
 image_name: 'vt-cl-bench-image-$$'
